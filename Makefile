@@ -1,0 +1,50 @@
+# Two commands on a fresh machine: `make demo` and `make test`. Everything lands in ./.venv and ./.lct.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DEMO_SCALE ?= full
+export LCT_HOME ?= $(CURDIR)/.lct
+export LCT_DATA_DIR ?= $(CURDIR)/data
+
+.PHONY: install demo test ui up down status lint bench bench-quick clean
+
+$(STAMP): pyproject.toml
+	@echo "install: creating $(VENV) and installing lct_pipelines with the dev extras"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@# uv resolves and installs the Dagster stack in seconds; pip is the fallback.
+	@$(BIN)/python -m pip install -q --disable-pip-version-check uv \
+	  && $(BIN)/python -m uv pip install -q --python $(BIN)/python -e ".[dev]" \
+	  || $(BIN)/python -m pip install -q --disable-pip-version-check -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	@$(BIN)/lct up
+	@if [ -z "$$(find "$(LCT_DATA_DIR)/raw/nces_ccd" -name '*.csv' -o -name '*.zip' 2>/dev/null | head -1)" ]; then \
+	  $(BIN)/lct demo-data --scale $(DEMO_SCALE); \
+	else echo "demo: landing folder already holds files, using them"; fi
+	@$(BIN)/lct run
+
+test: install
+	@$(BIN)/python -m pytest -q
+
+ui: install
+	@$(BIN)/lct ui
+
+up: install
+	@$(BIN)/lct up
+
+down: install
+	@$(BIN)/lct down
+
+status: install
+	@$(BIN)/lct status
+
+lint: install
+	@$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+clean:
+	-@test -x $(BIN)/lct && $(BIN)/lct down
+	rm -rf $(VENV) .lct .pytest_cache

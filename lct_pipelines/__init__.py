@@ -1,0 +1,1 @@
+"""lct_pipelines: Learning Connection Time and the school-platform analytics warehouse, on Dagster."""

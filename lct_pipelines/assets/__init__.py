@@ -1,0 +1,1 @@
+"""Thin Dagster assets and checks per domain, calling the plain core (`nces/`, `lct/`, `warehouse/`)."""

@@ -1,0 +1,1 @@
+"""The `lct` command: thin, calls the layers below."""

@@ -1,0 +1,18 @@
+"""The one code location: assets, checks, resources, jobs, schedules and sensors."""
+
+import dagster as dg
+
+from lct_pipelines.assets.enrichment import ENRICHMENT_ASSETS
+from lct_pipelines.assets.nces import NCES_ASSETS, RAW_FILE_SPECS
+from lct_pipelines.jobs import JOBS
+from lct_pipelines.resources import LandingZoneResource, PostgresResource, RedisResource
+
+defs = dg.Definitions(
+    assets=[*RAW_FILE_SPECS.values(), *NCES_ASSETS, *ENRICHMENT_ASSETS],
+    jobs=JOBS,
+    resources={
+        "postgres": PostgresResource(url=dg.EnvVar("LCT_DATABASE_URL")),
+        "landing": LandingZoneResource(data_dir=dg.EnvVar("LCT_DATA_DIR")),
+        "redis": RedisResource(url=dg.EnvVar("LCT_REDIS_URL")),
+    },
+)

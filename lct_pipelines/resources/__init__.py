@@ -1,0 +1,7 @@
+"""Dagster resources: the only code (with `services/`) that knows how to reach a server or the landing folder."""
+
+from lct_pipelines.resources.landing import LandingZoneResource
+from lct_pipelines.resources.postgres import PostgresResource
+from lct_pipelines.resources.redis_cache import RedisResource
+
+__all__ = ["LandingZoneResource", "PostgresResource", "RedisResource"]

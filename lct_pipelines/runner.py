@@ -1,0 +1,93 @@
+"""`lct run`: materialize every asset of each school year in the Dagster instance, in-process.
+
+Runs are recorded in the same instance the UI reads, so they show in its run history.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import dagster as dg
+
+from lct_pipelines.assets.partitions import SCHOOL_YEAR_PARTITIONS_NAME
+from lct_pipelines.jobs import NCES_IMPORT_JOB
+from lct_pipelines.resources import LandingZoneResource
+
+QUIET_LOGGING = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+
+
+@dataclass
+class YearOutcome:
+    school_year: str
+    run_id: str
+    success: bool
+    seconds: float
+    materialized: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+
+class NoLandedFilesError(RuntimeError):
+    """There is nothing to import."""
+
+
+def discover_years(landing: LandingZoneResource, only: str | None = None) -> list[str]:
+    years = landing.school_years()
+    if only is not None:
+        if only not in years:
+            raise NoLandedFilesError(f"no CCD files for {only} under {landing.nces_dir}/{only}")
+        return [only]
+    if not years:
+        raise NoLandedFilesError(
+            f"no CCD files under {landing.nces_dir}/<YYYY-YY>/: run `lct demo-data` or copy the NCES files there"
+        )
+    return years
+
+
+def _failures(result: dg.ExecuteInProcessResult) -> list[str]:
+    messages = []
+    for event in result.all_events:
+        if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
+            messages.append(f"{event.step_key}: {event.step_failure_data.error.message.strip()}")
+    return messages
+
+
+def run_years(
+    defs: dg.Definitions,
+    instance: dg.DagsterInstance,
+    years: list[str],
+    progress: Callable[[str], None] = print,
+) -> list[YearOutcome]:
+    instance.add_dynamic_partitions(SCHOOL_YEAR_PARTITIONS_NAME, years)
+    job = defs.resolve_job_def(NCES_IMPORT_JOB)
+    outcomes = []
+    for year in years:
+        progress(f"run: {NCES_IMPORT_JOB} for {year} ...")
+        started = time.perf_counter()
+        result = job.execute_in_process(
+            instance=instance,
+            partition_key=year,
+            raise_on_error=False,
+            run_config=QUIET_LOGGING,
+            tags={"lct/school_year": year, "lct/launched_by": "lct run"},
+        )
+        outcome = YearOutcome(
+            school_year=year,
+            run_id=result.run_id,
+            success=result.success,
+            seconds=time.perf_counter() - started,
+            materialized=sorted(
+                e.asset_key.to_user_string() for e in result.get_asset_materialization_events() if e.asset_key
+            ),
+            failures=_failures(result),
+        )
+        mark = "ok" if outcome.success else "FAILED"
+        progress(
+            f"run: {year} {mark} in {outcome.seconds:.1f}s ({len(outcome.materialized)} assets), "
+            f"run id {outcome.run_id}"
+        )
+        for failure in outcome.failures:
+            progress(f"  {failure}")
+        outcomes.append(outcome)
+    return outcomes

@@ -1,0 +1,241 @@
+"""The embedded stack under `$LCT_HOME`: which servers run where, and the URLs everything else uses.
+
+State (ports) lives in `$LCT_HOME/services.json`; passwords in
+`$LCT_HOME/secrets/` (0600). A URL set in the environment wins and then
+nothing is started for that server.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import psycopg2
+from psycopg2 import sql as pgsql
+from sqlalchemy.engine import make_url
+
+from lct_pipelines.services.embedded_postgres import EmbeddedPostgres
+from lct_pipelines.services.embedded_redis import EmbeddedRedis
+from lct_pipelines.services.ports import free_port
+from lct_pipelines.services.secrets_store import get_or_create_secret
+from lct_pipelines.settings import Settings
+
+DATA_DATABASE = "lct"
+DAGSTER_DATABASE = "dagster"
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class StackState:
+    postgres_port: int | None = None
+    redis_port: int | None = None
+    replica_port: int | None = None
+
+    @classmethod
+    def load(cls, home: Path) -> StackState:
+        path = home / "services.json"
+        if not path.exists():
+            return cls()
+        return cls(**json.loads(path.read_text()))
+
+    def save(self, home: Path) -> None:
+        home.mkdir(parents=True, exist_ok=True)
+        (home / "services.json").write_text(json.dumps(asdict(self), indent=2) + "\n")
+
+
+@dataclass(frozen=True)
+class Urls:
+    database_url: str
+    dagster_database_url: str
+    redis_url: str
+    replica_url: str | None
+
+
+def embedded_postgres(settings: Settings, state: StackState | None = None) -> EmbeddedPostgres:
+    state = state or StackState.load(settings.home)
+    return EmbeddedPostgres(
+        data_dir=settings.home / "postgres" / "primary",
+        port=state.postgres_port or 0,
+        password=get_or_create_secret(settings.home, "postgres_password"),
+    )
+
+
+def embedded_redis(settings: Settings, state: StackState | None = None) -> EmbeddedRedis:
+    state = state or StackState.load(settings.home)
+    return EmbeddedRedis(
+        data_dir=settings.home / "redis",
+        port=state.redis_port or 0,
+        password=get_or_create_secret(settings.home, "redis_password"),
+    )
+
+
+def _sibling_database_url(url: str, database: str) -> str:
+    return make_url(url).set(database=database).render_as_string(hide_password=False)
+
+
+def resolve_urls(settings: Settings) -> Urls:
+    """URLs of every server, from the environment or from the embedded stack's state (nothing is started)."""
+    state = StackState.load(settings.home)
+    if settings.database_url:
+        database_url = settings.database_url
+    else:
+        if state.postgres_port is None:
+            raise RuntimeError(
+                f"No database configured: set LCT_DATABASE_URL or run `lct up` (LCT_HOME={settings.home})."
+            )
+        database_url = embedded_postgres(settings, state).url(DATA_DATABASE)
+    dagster_url = settings.dagster_database_url or _sibling_database_url(database_url, DAGSTER_DATABASE)
+    if settings.redis_url:
+        redis_url = settings.redis_url
+    elif state.redis_port is not None:
+        redis_url = embedded_redis(settings, state).url()
+    else:
+        redis_url = ""
+    replica_url = settings.replica_url
+    if replica_url is None and settings.database_url is None and state.replica_port is not None:
+        replica = embedded_postgres(settings, state)
+        replica_url = EmbeddedPostgres(
+            data_dir=settings.home / "postgres" / "replica", port=state.replica_port, password=replica.password
+        ).url(DATA_DATABASE)
+    return Urls(database_url, dagster_url, redis_url, replica_url)
+
+
+def environment(settings: Settings) -> dict[str, str]:
+    """The variables Dagster processes and the `lct` commands need, resolved (for child processes)."""
+    urls = resolve_urls(settings)
+    env = {
+        "LCT_HOME": str(settings.home),
+        "LCT_DATA_DIR": str(settings.data_dir),
+        "LCT_DATABASE_URL": urls.database_url,
+        "DAGSTER_PG_URL": urls.dagster_database_url,
+        "DAGSTER_HOME": str(settings.dagster_home),
+        "LCT_REDIS_URL": urls.redis_url,
+    }
+    if urls.replica_url:
+        env["LCT_REPLICA_URL"] = urls.replica_url
+    return env
+
+
+def _libpq_dsn(sqlalchemy_url: str, database: str | None = None) -> str:
+    url = make_url(sqlalchemy_url)
+    if database is not None:
+        url = url.set(database=database)
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def ensure_database(server_url: str, database: str) -> bool:
+    """CREATE DATABASE when missing (returns True when created). Needs the right to create databases."""
+    conn = psycopg2.connect(_libpq_dsn(server_url, "postgres"))
+    try:
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (database,))
+            if cur.fetchone():
+                return False
+            cur.execute(pgsql.SQL("CREATE DATABASE {}").format(pgsql.Identifier(database)))
+            return True
+    finally:
+        conn.close()
+
+
+def up(settings: Settings, progress: Progress = print) -> Urls:
+    """Start what is not external (idempotent), create the two databases, return the URLs."""
+    settings.home.mkdir(parents=True, exist_ok=True)
+    state = StackState.load(settings.home)
+    if settings.uses_embedded_postgres:
+        if state.postgres_port is None:
+            state.postgres_port = int(os.environ.get("LCT_PG_PORT", 0)) or free_port()
+            state.save(settings.home)
+        server = embedded_postgres(settings, state)
+        if not server.is_initialized():
+            progress(f"postgres: initialising {server.data_dir}")
+            server.initialize()
+        if server.is_running():
+            progress(f"postgres: already running on 127.0.0.1:{server.port}")
+        else:
+            server.start()
+            progress(f"postgres: started on 127.0.0.1:{server.port} ({server.data_dir})")
+    else:
+        progress("postgres: external (LCT_DATABASE_URL), nothing started")
+    if settings.uses_embedded_redis:
+        if state.redis_port is None:
+            state.redis_port = int(os.environ.get("LCT_REDIS_PORT", 0)) or free_port()
+            state.save(settings.home)
+        cache = embedded_redis(settings, state)
+        if cache.is_running():
+            progress(f"redis: already running on 127.0.0.1:{cache.port}")
+        else:
+            cache.start()
+            progress(f"redis: started on 127.0.0.1:{cache.port}")
+    else:
+        progress("redis: external (LCT_REDIS_URL), nothing started")
+    urls = resolve_urls(settings)
+    for name, url in ((DATA_DATABASE, urls.database_url), (DAGSTER_DATABASE, urls.dagster_database_url)):
+        database = make_url(url).database or name
+        if ensure_database(url, database):
+            progress(f"postgres: created database {database}")
+    settings.dagster_home.mkdir(parents=True, exist_ok=True)
+    return urls
+
+
+def down(settings: Settings, progress: Progress = print) -> None:
+    state = StackState.load(settings.home)
+    if state.replica_port is not None:
+        replica = EmbeddedPostgres(
+            settings.home / "postgres" / "replica", state.replica_port, embedded_postgres(settings, state).password
+        )
+        if replica.is_running():
+            replica.stop()
+            progress("postgres replica: stopped")
+    if state.postgres_port is not None:
+        server = embedded_postgres(settings, state)
+        if server.is_running():
+            server.stop()
+            progress("postgres: stopped")
+    if state.redis_port is not None:
+        cache = embedded_redis(settings, state)
+        if cache.is_running():
+            cache.stop()
+            progress("redis: stopped")
+
+
+@dataclass(frozen=True)
+class ServiceStatus:
+    name: str
+    kind: str  # 'embedded' | 'external'
+    running: bool | None  # None: external, not probed
+    where: str
+
+
+def status(settings: Settings) -> list[ServiceStatus]:
+    state = StackState.load(settings.home)
+    rows: list[ServiceStatus] = []
+    if settings.uses_embedded_postgres:
+        server = embedded_postgres(settings, state)
+        where = f"127.0.0.1:{state.postgres_port} ({server.data_dir})" if state.postgres_port else "not set up"
+        rows.append(ServiceStatus("postgres", "embedded", server.is_running(), where))
+    else:
+        rows.append(ServiceStatus("postgres", "external", None, _redacted(settings.database_url or "")))
+    if settings.replica_url:
+        rows.append(ServiceStatus("replica", "external", None, _redacted(settings.replica_url)))
+    elif state.replica_port is not None:
+        replica = EmbeddedPostgres(settings.home / "postgres" / "replica", state.replica_port, "")
+        rows.append(ServiceStatus("replica", "embedded", replica.is_running(), f"127.0.0.1:{state.replica_port}"))
+    if settings.uses_embedded_redis:
+        cache = embedded_redis(settings, state)
+        where = f"127.0.0.1:{state.redis_port}" if state.redis_port else "not set up"
+        rows.append(ServiceStatus("redis", "embedded", cache.is_running(), where))
+    else:
+        rows.append(ServiceStatus("redis", "external", None, _redacted(settings.redis_url or "")))
+    return rows
+
+
+def _redacted(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return url.split("@")[-1]

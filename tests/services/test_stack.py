@@ -1,0 +1,81 @@
+"""`lct up | down | status` on a real embedded PostgreSQL and Redis under a temporary LCT_HOME."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import psycopg2
+import pytest
+import redis
+from sqlalchemy import create_engine, text
+
+from lct_pipelines.services import stack
+from lct_pipelines.settings import Settings
+
+
+@pytest.fixture
+def home_settings(tmp_path: Path) -> Settings:
+    return Settings.from_env({"LCT_HOME": str(tmp_path / "home"), "LCT_DATA_DIR": str(tmp_path / "data")})
+
+
+def test_up_is_idempotent_and_down_stops_everything(home_settings: Settings) -> None:
+    messages: list[str] = []
+    urls = stack.up(home_settings, progress=messages.append)
+    try:
+        assert any("started" in m for m in messages)
+        again: list[str] = []
+        assert stack.up(home_settings, progress=again.append) == urls
+        assert any("already running" in m for m in again) and not any("started" in m for m in again)
+        engine = create_engine(urls.database_url)
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT current_database()")).scalar() == "lct"
+            assert conn.execute(text("SHOW listen_addresses")).scalar() == "127.0.0.1"
+        engine.dispose()
+        dagster_engine = create_engine(urls.dagster_database_url)
+        with dagster_engine.connect() as conn:
+            assert conn.execute(text("SELECT current_database()")).scalar() == "dagster"
+        dagster_engine.dispose()
+        assert redis.Redis.from_url(urls.redis_url).ping()
+        assert {s.name: s.running for s in stack.status(home_settings)} == {"postgres": True, "redis": True}
+    finally:
+        stack.down(home_settings, progress=lambda m: None)
+    assert {s.name: s.running for s in stack.status(home_settings)} == {"postgres": False, "redis": False}
+
+
+def test_embedded_servers_require_their_generated_passwords(home_settings: Settings) -> None:
+    urls = stack.up(home_settings, progress=lambda m: None)
+    try:
+        port = stack.StackState.load(home_settings.home).postgres_port
+        with pytest.raises(psycopg2.OperationalError, match="password authentication failed"):
+            psycopg2.connect(host="127.0.0.1", port=port, user="postgres", password="wrong", dbname="lct")
+        with pytest.raises(psycopg2.OperationalError):
+            psycopg2.connect(host="127.0.0.1", port=port, user="postgres", dbname="lct")
+        redis_port = stack.StackState.load(home_settings.home).redis_port
+        with pytest.raises(redis.AuthenticationError):
+            redis.Redis(host="127.0.0.1", port=redis_port).ping()
+        secrets = home_settings.home / "secrets"
+        assert stat.S_IMODE(secrets.stat().st_mode) == 0o700
+        for secret in secrets.iterdir():
+            assert stat.S_IMODE(secret.stat().st_mode) == 0o600
+            assert secret.read_text().strip() in urls.database_url + urls.redis_url
+    finally:
+        stack.down(home_settings, progress=lambda m: None)
+
+
+def test_external_urls_start_nothing(tmp_path: Path, database_url: str) -> None:
+    settings = Settings.from_env(
+        {"LCT_HOME": str(tmp_path / "home"), "LCT_DATABASE_URL": database_url, "LCT_REDIS_URL": "redis://x:1/0"}
+    )
+    messages: list[str] = []
+    urls = stack.up(settings, progress=messages.append)
+    assert urls.database_url == database_url
+    assert urls.dagster_database_url.endswith("/dagster")
+    assert not (tmp_path / "home" / "postgres").exists() and not (tmp_path / "home" / "redis").exists()
+    assert any("external" in m for m in messages)
+    assert {s.kind for s in stack.status(settings)} == {"external"}
+
+
+def test_resolve_urls_without_setup_explains_what_to_do(tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError, match="lct up"):
+        stack.resolve_urls(Settings.from_env({"LCT_HOME": str(tmp_path / "empty")}))
