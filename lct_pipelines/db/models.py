@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     DateTime,
     Float,
@@ -200,3 +201,67 @@ class BellSchedule(Base):
     method: Mapped[str | None] = mapped_column(Text)
     notes: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class LctCalculation(Base):
+    """One LCT value per district, school year and staff scope (the export contract plus the run id)."""
+
+    __tablename__ = "lct_calculations"
+    __table_args__ = (
+        CheckConstraint("char_length(district_id) = 7", name="district_id_7_chars"),
+        CheckConstraint("enrollment_type IN ('k12', 'elementary', 'secondary')", name="enrollment_type_known"),
+        {"schema": LCT_SCHEMA, "comment": "LCT per district, year and scope; see docs/methodology.md"},
+    )
+
+    year: Mapped[str] = mapped_column(String(7), primary_key=True)
+    district_id: Mapped[str] = mapped_column(String(7), primary_key=True)
+    staff_scope: Mapped[str] = mapped_column(String(32), primary_key=True)
+    district_name: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(2), index=True)
+    staff_count: Mapped[float] = mapped_column(Float, comment="staff FTE of the scope")
+    enrollment: Mapped[int] = mapped_column(Integer, comment="students of the scope's enrollment type")
+    enrollment_type: Mapped[str] = mapped_column(String(10))
+    instructional_minutes: Mapped[float] = mapped_column(Float, comment="rounded to 2 decimals")
+    instructional_minutes_source: Mapped[str] = mapped_column(
+        String(20), comment="bell_schedule, state_requirement, default or mixed"
+    )
+    lct_value: Mapped[float] = mapped_column(Float, comment="minutes x staff / enrollment, rounded to 2 decimals")
+    is_valid: Mapped[bool] = mapped_column(Boolean)
+    qa_flags: Mapped[str] = mapped_column(Text, comment="';'-separated flags, '' when none")
+    run_id: Mapped[str] = mapped_column(String(16), comment="calculation_runs.run_id that wrote the row")
+
+
+class CalculationRun(Base):
+    """The audit trail: one row per calculation run, full or incremental."""
+
+    __tablename__ = "calculation_runs"
+    __table_args__ = (
+        CheckConstraint("run_type IN ('full', 'incremental')", name="run_type_known"),
+        {"schema": LCT_SCHEMA},
+    )
+
+    run_id: Mapped[str] = mapped_column(String(16), primary_key=True, comment="UTC start, e.g. 20251228T014510Z")
+    year: Mapped[str] = mapped_column(String(7), index=True)
+    run_type: Mapped[str] = mapped_column(String(12))
+    status: Mapped[str] = mapped_column(String(12), comment="running, success, failed, blocked")
+    districts_processed: Mapped[int] = mapped_column(Integer, server_default="0")
+    calculations_created: Mapped[int] = mapped_column(Integer, server_default="0")
+    input_hash: Mapped[str | None] = mapped_column(String(64), comment="SHA-256 over the inputs")
+    output_files: Mapped[dict | None] = mapped_column(JSONB)
+    qa_summary: Mapped[dict | None] = mapped_column(JSONB)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    duration_seconds: Mapped[float | None] = mapped_column(Float)
+    dagster_run_id: Mapped[str | None] = mapped_column(String(64))
+
+
+class DistrictFingerprint(Base):
+    """Per-district input fingerprint of the last calculation, for incremental runs."""
+
+    __tablename__ = "district_fingerprints"
+    __table_args__ = ({"schema": LCT_SCHEMA},)
+
+    year: Mapped[str] = mapped_column(String(7), primary_key=True)
+    leaid: Mapped[str] = mapped_column(String(7), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64), comment="SHA-256 over the district's inputs")
+    run_id: Mapped[str] = mapped_column(String(16))
