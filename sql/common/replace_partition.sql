@@ -2,3 +2,4 @@
 -- so readers see the old rows until the commit and never a half-loaded year.
 DELETE FROM {target} WHERE school_year = %(school_year)s;
 INSERT INTO {target} ({columns}) SELECT {columns} FROM {staging};
+DROP TABLE {staging};

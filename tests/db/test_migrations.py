@@ -13,8 +13,12 @@ from lct_pipelines.db.models import Base
 def _tables(url: str) -> set[str]:
     engine = create_engine(url)
     inspector = inspect(engine)
-    tables = {f"{schema}.{t}" for schema in ("nces", "lct") if schema in inspector.get_schema_names()
-              for t in inspector.get_table_names(schema=schema)}
+    tables = {
+        f"{schema}.{t}"
+        for schema in ("nces", "lct")
+        if schema in inspector.get_schema_names()
+        for t in inspector.get_table_names(schema=schema)
+    }
     engine.dispose()
     return tables
 
@@ -24,8 +28,11 @@ def test_models_match_the_migrated_schema(database_url: str) -> None:
     with engine.connect() as conn:
         context = MigrationContext.configure(
             conn,
-            opts={"include_schemas": True, "compare_type": True,
-                  "include_object": lambda o, n, t, r, c: not (t == "table" and n == "alembic_version")},
+            opts={
+                "include_schemas": True,
+                "compare_type": True,
+                "include_object": lambda o, n, t, r, c: not (t == "table" and n == "alembic_version"),
+            },
         )
         assert compare_metadata(context, Base.metadata) == []
     engine.dispose()
