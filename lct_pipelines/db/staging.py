@@ -47,16 +47,19 @@ def _stage(cur: PgCursor, target: str, frame: pd.DataFrame) -> pgsql.Identifier:
     return staging
 
 
-def replace_partition(cur: PgCursor, target: str, frame: pd.DataFrame, school_year: str) -> None:
-    """Replace the `school_year` rows of `target` with `frame`, inside the cursor's transaction."""
+def replace_partition(
+    cur: PgCursor, target: str, frame: pd.DataFrame, value: str, *, column: str = "school_year"
+) -> None:
+    """Replace the rows of `target` whose `column` = `value` with `frame`, inside the cursor's transaction."""
     staging = _stage(cur, target, frame)
     statement = compose_sql(
         "common/replace_partition.sql",
         target=table_identifier(target),
         staging=staging,
         columns=column_list(list(frame.columns)),
+        partition_column=pgsql.Identifier(column),
     )
-    cur.execute(statement, {"school_year": school_year})
+    cur.execute(statement, {"partition_value": value})
 
 
 def replace_table(cur: PgCursor, target: str, frame: pd.DataFrame) -> None:

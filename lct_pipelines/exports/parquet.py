@@ -1,0 +1,82 @@
+"""Write one school year of an export dataset: `<root>/<dataset>/year=<year>/part-0.parquet`.
+
+Each file carries every contract column, `year` included, so a file read on
+its own is complete; the `year=` folder is for partition pruning. Read a whole
+dataset with `read_dataset` (it declares `year` a plain string, which the
+partition folder and the file column then agree on).
+
+A year is replaced atomically: written to a temporary folder beside it, then
+renamed over the old one, so a reader never sees a half-written year.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+
+PARTITIONING = ds.partitioning(pa.schema([("year", pa.string())]), flavor="hive")
+PART_FILE = "part-0.parquet"
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    dataset: str
+    path: Path
+    rows: int
+    parquet_bytes: int
+    csv_bytes: int  # the same rows as CSV (measured in memory when no CSV copy is written)
+    csv_path: Path | None
+
+
+def _csv_bytes(frame: pd.DataFrame) -> bytes:
+    return frame.to_csv(index=False).encode()
+
+
+def _replace_dir(final: Path, staged: Path) -> None:
+    if final.exists():
+        old = final.with_name(final.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        os.replace(final, old)
+        os.replace(staged, final)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(staged, final)
+
+
+def write_year(root: Path, dataset: str, year: str, frame: pd.DataFrame, *, csv: bool = False) -> ExportFile:
+    """Replace `year` of `dataset` under `root` with `frame` (Parquet, zstd; plus CSV when asked)."""
+    folder = root / dataset / f"year={year}"
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staged = Path(tempfile.mkdtemp(prefix=f".year={year}.", dir=folder.parent))
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    pq.write_table(table, staged / PART_FILE, compression="zstd")
+    csv_data = _csv_bytes(frame)
+    if csv:
+        (staged / "part-0.csv").write_bytes(csv_data)
+    _replace_dir(folder, staged)
+    return ExportFile(
+        dataset=dataset,
+        path=folder / PART_FILE,
+        rows=len(frame),
+        parquet_bytes=(folder / PART_FILE).stat().st_size,
+        csv_bytes=len(csv_data),
+        csv_path=folder / "part-0.csv" if csv else None,
+    )
+
+
+def read_dataset(root: Path, dataset: str) -> pd.DataFrame:
+    """Every year of an export dataset as one frame."""
+    return ds.dataset(root / dataset, format="parquet", partitioning=PARTITIONING).to_table().to_pandas()
+
+
+def parquet_schema(path: Path) -> pa.Schema:
+    return pq.read_schema(io.BytesIO(path.read_bytes()))

@@ -1,0 +1,1 @@
+COPY ({query}) TO STDOUT WITH (FORMAT csv, HEADER true)
