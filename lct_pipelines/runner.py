@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import dagster as dg
 
 from lct_pipelines.assets.partitions import SCHOOL_YEAR_PARTITIONS_NAME
-from lct_pipelines.jobs import NCES_IMPORT_JOB
+from lct_pipelines.jobs import LCT_PIPELINE_JOB
 from lct_pipelines.resources import LandingZoneResource
 
 QUIET_LOGGING = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
@@ -60,10 +60,10 @@ def run_years(
     progress: Callable[[str], None] = print,
 ) -> list[YearOutcome]:
     instance.add_dynamic_partitions(SCHOOL_YEAR_PARTITIONS_NAME, years)
-    job = defs.resolve_job_def(NCES_IMPORT_JOB)
+    job = defs.resolve_job_def(LCT_PIPELINE_JOB)
     outcomes = []
     for year in years:
-        progress(f"run: {NCES_IMPORT_JOB} for {year} ...")
+        progress(f"run: {LCT_PIPELINE_JOB} for {year} ...")
         started = time.perf_counter()
         result = job.execute_in_process(
             instance=instance,

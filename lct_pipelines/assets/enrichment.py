@@ -1,6 +1,5 @@
 """The enrichment inputs as assets: statutory minutes per state, and bell schedules."""
 
-from __future__ import annotations
 
 import dagster as dg
 from psycopg2 import sql as pgsql
@@ -17,7 +16,7 @@ BELL_SCHEDULES_KEY = dg.AssetKey(["lct", "bell_schedules"])
 
 
 def _row_count(cur, table: str) -> int:
-    cur.execute(compose_sql("lct/count_rows.sql", table=pgsql.Identifier(*table.split("."))))
+    cur.execute(compose_sql("common/count_rows.sql", table=pgsql.Identifier(*table.split("."))))
     return int(cur.fetchone()[0])
 
 

@@ -5,7 +5,6 @@ year's rows in one transaction, so a failing file leaves the previous data
 untouched and visible.
 """
 
-from __future__ import annotations
 
 import hashlib
 import json
@@ -19,9 +18,10 @@ from sqlalchemy import text
 
 from lct_pipelines.assets.metadata import column_schema, markdown_table
 from lct_pipelines.assets.partitions import school_years
-from lct_pipelines.db.models import BAND_COLUMNS, GRADE_COLUMNS
+from lct_pipelines.db.models import GRADE_COLUMNS
 from lct_pipelines.db.sqlfiles import load_sql
 from lct_pipelines.db.staging import replace_partition
+from lct_pipelines.lct.scopes import BANDS
 from lct_pipelines.nces import reader
 from lct_pipelines.nces.categories import STAFF_TIERS
 from lct_pipelines.nces.reader import NcesFileError
@@ -46,15 +46,6 @@ RAW_FILE_SPECS = {
     for kind, label in (("directory", "029 directory"), ("membership", "052 membership"), ("staff", "059 staff"))
 }
 
-# Grades summed into each enrollment band (lct-methodology.md, "Inputs per district").
-ENROLLMENT_BANDS: dict[str, tuple[str, ...]] = {
-    "enrollment_k12": ("kg", "g1", "g2", "g3", "g4", "g5", "g6", "g7", "g8", "g9", "g10", "g11", "g12"),
-    "enrollment_elementary": ("kg", "g1", "g2", "g3", "g4", "g5"),
-    "enrollment_middle": ("g6", "g7", "g8"),
-    "enrollment_high": ("g9", "g10", "g11", "g12"),
-    "enrollment_secondary": ("g6", "g7", "g8", "g9", "g10", "g11", "g12"),
-}
-
 
 def sha256_of(path: Path) -> str:
     with path.open("rb") as handle:
@@ -64,9 +55,8 @@ def sha256_of(path: Path) -> str:
 def enrollment_table(frame: pd.DataFrame) -> pd.DataFrame:
     """Grades as read, plus the five bands (an unreported grade counts 0 in a band)."""
     table = frame[["school_year", "leaid", *GRADE_COLUMNS, "total_reported"]].copy()
-    for band, grades in ENROLLMENT_BANDS.items():
+    for band, grades in BANDS.items():
         table[band] = frame[list(grades)].fillna(0).sum(axis=1)
-    assert tuple(ENROLLMENT_BANDS) == BAND_COLUMNS
     return table
 
 

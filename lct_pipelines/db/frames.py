@@ -20,4 +20,5 @@ def read_frame(
     buffer = io.StringIO()
     cur.copy_expert(compose_sql("common/copy_query_out.sql", query=pgsql.SQL(query)).as_string(cur), buffer)
     buffer.seek(0)
-    return pd.read_csv(buffer, dtype=dict(dtype or {}), keep_default_na=True)
+    # COPY writes booleans as t/f.
+    return pd.read_csv(buffer, dtype=dict(dtype or {}), true_values=["t"], false_values=["f"])

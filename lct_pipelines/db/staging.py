@@ -32,9 +32,9 @@ def transaction(engine: Engine) -> Iterator[PgCursor]:
 
 
 def copy_frame(cur: PgCursor, table: pgsql.Composable, frame: pd.DataFrame) -> None:
-    """COPY a DataFrame into `table` (columns by name). Empty cells become NULL."""
+    """COPY a DataFrame into `table` (columns by name). Missing values (NaN, None) become NULL, "" stays ""."""
     buffer = io.StringIO()
-    frame.to_csv(buffer, index=False, header=False, na_rep="")
+    frame.to_csv(buffer, index=False, header=False, na_rep="\\N")
     buffer.seek(0)
     statement = compose_sql("common/copy_csv.sql", table=table, columns=column_list(list(frame.columns)))
     cur.copy_expert(statement.as_string(cur), buffer)

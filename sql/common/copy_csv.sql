@@ -1,1 +1,1 @@
-COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)
+COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\N')

@@ -1,0 +1,139 @@
+"""Database side of an LCT calculation: read the inputs of a year, write the rows, keep the audit trail."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, fields
+from datetime import UTC, datetime, timedelta
+
+import pandas as pd
+from psycopg2.extensions import cursor as PgCursor
+from psycopg2.extras import Json
+
+from lct_pipelines.db.frames import read_frame
+from lct_pipelines.db.sqlfiles import load_sql
+from lct_pipelines.db.staging import replace_partition
+from lct_pipelines.lct.calculate import CONTRACT_COLUMNS, CONTRACT_DTYPES
+
+TEXT_COLUMNS = {c: str for c in ("leaid", "lea_name", "state", "category", "grade_level", "year", "confidence")}
+
+
+@dataclass
+class LctInputs:
+    """Everything one school year's calculation reads, as the methodology core takes it."""
+
+    directory: pd.DataFrame
+    enrollment: pd.DataFrame
+    staff: pd.DataFrame
+    state_requirements: pd.DataFrame
+    bell_schedules: pd.DataFrame
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def load_inputs(cur: PgCursor, year: str) -> LctInputs:
+    return LctInputs(
+        **{
+            name: read_frame(cur, f"lct/inputs/{name}.sql", {"year": year}, dtype=TEXT_COLUMNS)
+            for name in ("directory", "enrollment", "staff", "state_requirements", "bell_schedules")
+        }
+    )
+
+
+def input_hash(inputs: LctInputs) -> str:
+    """SHA-256 over every input row (row hashes in order, so a changed value or row changes it)."""
+    digest = hashlib.sha256()
+    for name, frame in inputs.frames().items():
+        digest.update(name.encode())
+        digest.update(",".join(map(str, frame.columns)).encode())
+        digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+def new_run_id(cur: PgCursor, now: datetime | None = None) -> str:
+    """UTC start time like 20251228T014510Z; the next free second when two runs start together."""
+    moment = (now or datetime.now(UTC)).replace(microsecond=0)
+    while True:
+        run_id = moment.strftime("%Y%m%dT%H%M%SZ")
+        cur.execute(load_sql("lct/run_id_taken.sql"), {"run_id": run_id})
+        if cur.fetchone() is None:
+            return run_id
+        moment += timedelta(seconds=1)
+
+
+def start_run(
+    cur: PgCursor, run_id: str, year: str, run_type: str, started_at: datetime, dagster_run_id: str | None
+) -> None:
+    cur.execute(
+        load_sql("lct/insert_run.sql"),
+        {
+            "run_id": run_id,
+            "year": year,
+            "run_type": run_type,
+            "started_at": started_at,
+            "dagster_run_id": dagster_run_id,
+        },
+    )
+
+
+def finish_run(
+    cur: PgCursor,
+    run_id: str,
+    *,
+    status: str,
+    started_at: datetime,
+    districts_processed: int,
+    calculations_created: int,
+    input_sha256: str | None,
+    qa_summary: dict | None,
+    output_files: dict | None = None,
+) -> None:
+    completed = datetime.now(UTC)
+    cur.execute(
+        load_sql("lct/finish_run.sql"),
+        {
+            "run_id": run_id,
+            "status": status,
+            "districts_processed": districts_processed,
+            "calculations_created": calculations_created,
+            "input_hash": input_sha256,
+            "output_files": Json(output_files) if output_files is not None else None,
+            "qa_summary": Json(qa_summary) if qa_summary is not None else None,
+            "completed_at": completed,
+            "duration_seconds": (completed - started_at).total_seconds(),
+        },
+    )
+
+
+def write_calculations(cur: PgCursor, year: str, calculations: pd.DataFrame, run_id: str) -> None:
+    """Swap the year's rows in lct.lct_calculations (one transaction with the caller's other writes)."""
+    replace_partition(cur, "lct.lct_calculations", calculations.assign(run_id=run_id), year, column="year")
+
+
+def record_output_files(cur: PgCursor, run_id: str, output_files: dict) -> None:
+    cur.execute(load_sql("lct/record_output_files.sql"), {"run_id": run_id, "output_files": Json(output_files)})
+
+
+def run_qa_summary(cur: PgCursor, dagster_run_id: str) -> tuple[str, str, dict] | None:
+    cur.execute(load_sql("lct/run_qa_summary.sql"), {"dagster_run_id": dagster_run_id})
+    row = cur.fetchone()
+    return (row[0], row[1], row[2]) if row else None
+
+
+def calculations_for_year(cur: PgCursor, year: str) -> pd.DataFrame:
+    return read_frame(
+        cur,
+        "lct/calculations_for_year.sql",
+        {"year": year},
+        dtype={
+            "district_id": str,
+            "district_name": str,
+            "state": str,
+            "year": str,
+            "staff_scope": str,
+            "enrollment_type": str,
+            "instructional_minutes_source": str,
+            "qa_flags": str,
+        },
+    )

@@ -1,0 +1,1 @@
+"""Report files people open: the LCT QA report (JSON, latest copy) and its chart."""

@@ -1,0 +1,1 @@
+SELECT 1 FROM lct.calculation_runs WHERE run_id = %(run_id)s
