@@ -122,18 +122,8 @@ def run_qa_summary(cur: PgCursor, dagster_run_id: str) -> tuple[str, str, dict] 
 
 
 def calculations_for_year(cur: PgCursor, year: str) -> pd.DataFrame:
-    return read_frame(
-        cur,
-        "lct/calculations_for_year.sql",
-        {"year": year},
-        dtype={
-            "district_id": str,
-            "district_name": str,
-            "state": str,
-            "year": str,
-            "staff_scope": str,
-            "enrollment_type": str,
-            "instructional_minutes_source": str,
-            "qa_flags": str,
-        },
-    )
+    """The stored rows of a year, in the export contract's columns and dtypes."""
+    text_columns = {c: str for c, t in CONTRACT_DTYPES.items() if t == "str"}
+    frame = read_frame(cur, "lct/calculations_for_year.sql", {"year": year}, dtype=text_columns)
+    frame["qa_flags"] = frame["qa_flags"].fillna("")  # CSV cannot tell '' from NULL; the column is NOT NULL
+    return frame[list(CONTRACT_COLUMNS)].astype(CONTRACT_DTYPES)
