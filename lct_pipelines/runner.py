@@ -58,6 +58,7 @@ def run_years(
     instance: dg.DagsterInstance,
     years: list[str],
     progress: Callable[[str], None] = print,
+    csv: bool = False,
 ) -> list[YearOutcome]:
     instance.add_dynamic_partitions(SCHOOL_YEAR_PARTITIONS_NAME, years)
     job = defs.resolve_job_def(LCT_PIPELINE_JOB)
@@ -69,7 +70,7 @@ def run_years(
             instance=instance,
             partition_key=year,
             raise_on_error=False,
-            run_config=QUIET_LOGGING,
+            run_config={**QUIET_LOGGING, "ops": {"lct_exports": {"config": {"csv": csv}}}},
             tags={"lct/school_year": year, "lct/launched_by": "lct run"},
         )
         outcome = YearOutcome(

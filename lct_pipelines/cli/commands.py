@@ -121,8 +121,10 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(str(err)) from err
     print(f"run: school years {', '.join(years)} from {landing.nces_dir}", flush=True)
     with dg.DagsterInstance.get() as instance:
-        outcomes = run_years(defs, instance, years, progress=lambda m: print(m, flush=True))
+        outcomes = run_years(defs, instance, years, progress=lambda m: print(m, flush=True), csv=args.csv)
     _print_row_counts()
+    for year in years:
+        _print_dashboard(os.environ["LCT_DATABASE_URL"], year)
     elapsed = time.perf_counter() - started
     failed = [o for o in outcomes if not o.success]
     print(
@@ -143,6 +145,29 @@ def _print_row_counts() -> None:
     print("\ntables:")
     for table, year, count in rows:
         print(f"  {table:<26} {year or '':<8} {count:>10,} rows")
+
+
+def _print_dashboard(database_url: str, year: str | None) -> int:
+    """Print the console QA dashboard(s); returns how many years have no PASS."""
+    from lct_pipelines.db import lct_store
+    from lct_pipelines.db.engine import build_engine
+    from lct_pipelines.db.staging import transaction
+    from lct_pipelines.lct.qa import STATUS_PASS, render_console_dashboard
+
+    engine = build_engine(database_url)
+    with transaction(engine) as cur:
+        summaries = lct_store.latest_qa_summaries(cur, year)
+    engine.dispose()
+    if not summaries:
+        print(f"\nqa: no calculation recorded{' for ' + year if year else ''} yet: run `lct run` first")
+        return 1
+    for _year, run_id, report in summaries:
+        print(f"\n{render_console_dashboard(report)}(calculation run {run_id})")
+    return sum(report["status"] != STATUS_PASS for _, _, report in summaries)
+
+
+def qa(args: argparse.Namespace) -> int:
+    return 1 if _print_dashboard(_database_url(), args.year) else 0
 
 
 def ui(args: argparse.Namespace) -> int:

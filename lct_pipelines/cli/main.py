@@ -59,7 +59,12 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="import every landed school year and materialize the assets")
     run.add_argument("--data-dir", help="landing root (default $LCT_DATA_DIR or ./data)")
     run.add_argument("--year", help="only this school year, e.g. 2023-24")
+    run.add_argument("--csv", action="store_true", help="also write CSV copies of the exports")
     run.set_defaults(func=commands.run)
+
+    qa = sub.add_parser("qa", help="print the QA dashboard of the newest calculation run")
+    qa.add_argument("--year", help="only this school year (default: every year calculated)")
+    qa.set_defaults(func=commands.qa)
 
     ui = sub.add_parser("ui", help="serve the Dagster UI and daemon on 127.0.0.1")
     ui.add_argument("--port", type=int, default=3000)

@@ -127,3 +127,9 @@ def calculations_for_year(cur: PgCursor, year: str) -> pd.DataFrame:
     frame = read_frame(cur, "lct/calculations_for_year.sql", {"year": year}, dtype=text_columns)
     frame["qa_flags"] = frame["qa_flags"].fillna("")  # CSV cannot tell '' from NULL; the column is NOT NULL
     return frame[list(CONTRACT_COLUMNS)].astype(CONTRACT_DTYPES)
+
+
+def latest_qa_summaries(cur: PgCursor, year: str | None = None) -> list[tuple[str, str, dict]]:
+    """(year, run_id, qa summary) of the newest calculation run per school year."""
+    cur.execute(load_sql("lct/latest_qa_summaries.sql"), {"year": year})
+    return [(row[0], row[1], row[4]) for row in cur.fetchall()]
