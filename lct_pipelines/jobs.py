@@ -2,15 +2,12 @@
 
 import dagster as dg
 
-from lct_pipelines.assets.partitions import school_years
-
 LCT_PIPELINE_JOB = "lct_pipeline"
 NCES_IMPORT_JOB = "nces_import"
 
 lct_pipeline_job = dg.define_asset_job(
     name=LCT_PIPELINE_JOB,
     selection=dg.AssetSelection.groups("nces", "enrichment", "lct", "lct_views", "lct_exports"),
-    partitions_def=school_years,
     executor_def=dg.in_process_executor,
     description="One school year end to end: import the NCES files, refresh the enrichment inputs, compute LCT, "
     "run the QA checks, then (if the blocking checks pass) refresh the views and write the exports.",
@@ -19,7 +16,6 @@ lct_pipeline_job = dg.define_asset_job(
 nces_import_job = dg.define_asset_job(
     name=NCES_IMPORT_JOB,
     selection=dg.AssetSelection.groups("nces", "enrichment"),
-    partitions_def=school_years,
     executor_def=dg.in_process_executor,
     description="Import one school year of NCES CCD files and refresh the enrichment inputs.",
 )
