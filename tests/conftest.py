@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,9 +32,12 @@ SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
 @pytest.fixture(scope="session")
-def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedPostgres]:
+def pg_server() -> Iterator[EmbeddedPostgres]:
+    # Not under pytest's tmp root: pytest (of any concurrent session) resets that to 0700, and the server
+    # runs as another user (embedded_postgres) when we are root.
+    root = Path(tempfile.mkdtemp(prefix="lct-test-pg-"))
     server = EmbeddedPostgres(
-        data_dir=tmp_path_factory.mktemp("pg") / "primary",
+        data_dir=root / "primary",
         port=free_port(),
         password="test-" + os.urandom(8).hex(),
         tuning=TEST_TUNING,
@@ -47,6 +52,7 @@ def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedPost
     migrate.upgrade(server.url(TEMPLATE_DATABASE))
     yield server
     server.stop("immediate")
+    shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

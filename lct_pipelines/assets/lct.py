@@ -75,7 +75,7 @@ def lct_calculations(context: dg.AssetExecutionContext, postgres: PostgresResour
     started_at = datetime.now(UTC)
     with postgres.transaction() as cur:
         run_id = lct_store.new_run_id(cur, started_at)
-        lct_store.start_run(cur, run_id, year, "full", started_at, context.run_id)
+        lct_store.start_run(cur, run_id, year, "full", started_at, context.run.run_id)
     try:
         with postgres.transaction() as cur:
             inputs = lct_store.load_inputs(cur, year)
@@ -150,7 +150,7 @@ def lct_calculations(context: dg.AssetExecutionContext, postgres: PostgresResour
 
 def _recorded_report(context: dg.AssetCheckExecutionContext, postgres: PostgresResource) -> dict[str, Any] | None:
     with postgres.transaction() as cur:
-        found = lct_store.run_qa_summary(cur, context.op_execution_context.run_id)
+        found = lct_store.run_qa_summary(cur, context.op_execution_context.run.run_id)
     return found[2] if found else None
 
 
@@ -335,7 +335,7 @@ def lct_exports(
     year = context.partition_key
     with postgres.transaction() as cur:
         calculations = lct_store.calculations_for_year(cur, year)
-        recorded = lct_store.run_qa_summary(cur, context.run_id)
+        recorded = lct_store.run_qa_summary(cur, context.run.run_id)
     root = landing.exports_dir / "lct"
     outputs: dict[str, Any] = {}
     for name, build in _summaries(calculations).items():

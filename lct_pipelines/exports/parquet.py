@@ -52,12 +52,21 @@ def _replace_dir(final: Path, staged: Path) -> None:
         os.replace(staged, final)
 
 
+def _plain_strings(table: pa.Table) -> pa.Table:
+    """pandas 3 strings arrive as large_string; plain `string` is what every Parquet reader expects."""
+    schema = pa.schema(
+        [f.with_type(pa.string()) if pa.types.is_large_string(f.type) else f for f in table.schema],
+        metadata=table.schema.metadata,
+    )
+    return table.cast(schema)
+
+
 def write_year(root: Path, dataset: str, year: str, frame: pd.DataFrame, *, csv: bool = False) -> ExportFile:
     """Replace `year` of `dataset` under `root` with `frame` (Parquet, zstd; plus CSV when asked)."""
     folder = root / dataset / f"year={year}"
     folder.parent.mkdir(parents=True, exist_ok=True)
     staged = Path(tempfile.mkdtemp(prefix=f".year={year}.", dir=folder.parent))
-    table = pa.Table.from_pandas(frame, preserve_index=False)
+    table = _plain_strings(pa.Table.from_pandas(frame, preserve_index=False))
     pq.write_table(table, staged / PART_FILE, compression="zstd")
     csv_data = _csv_bytes(frame)
     if csv:

@@ -937,7 +937,7 @@ def _write_membership(
     tail_tab = pa.array([f",{ind},{flag}{eol}" for ind in MEMBERSHIP_INDICATORS for flag in DMS_FLAGS])
     districts = np.flatnonzero(plan.in_mem)
     chunks = [districts[i : i + MEMBERSHIP_CHUNK] for i in range(0, districts.size, MEMBERSHIP_CHUNK)]
-    stats = {"rows": 0, "stripped_rows": 0, "not_specified_rows": 0}
+    stats = {"rows": 0, "stripped_rows": 0, "stripped_detail_rows": 0, "not_specified_rows": 0}
     tmp = _partial(path)
     written = 0
     # Zip64 headers only when the CSV may pass 2 GiB (it never does at full scale: ~0.6 GB).
@@ -1063,7 +1063,9 @@ def _membership_chunk(
         "",
     )
     stats["rows"] += len(d)
-    stats["stripped_rows"] += int(plan.stripped[idx][d].sum())
+    stripped = plan.stripped[idx][d]
+    stats["stripped_rows"] += int(stripped.sum())
+    stats["stripped_detail_rows"] += int((stripped & (cols["ind"] == 0)).sum())
     stats["not_specified_rows"] += int((cols["race"] == 7).sum())
     return _text_buffer(lines)
 
@@ -1076,7 +1078,7 @@ def _write_staff(plan: _Plan, path: Path, *, seed: int, encoding: str, eol: str)
     indicators = (STAFF_DETAIL, *(t[1] for t in STAFF_TOTALS))
     tail_tab = pa.array([f",{ind},{flag}{eol}" for ind in indicators for flag in DMS_FLAGS])
     districts = np.flatnonzero(plan.in_staff)
-    stats = {"rows": 0, "stripped_rows": 0}
+    stats = {"rows": 0, "stripped_rows": 0, "stripped_detail_rows": 0}
     tmp = _partial(path)
     with tmp.open("wb") as fh:
         sink = _Sink(fh, encoding)
@@ -1224,7 +1226,9 @@ def _staff_chunk(
         "",
     )
     stats["rows"] += len(cols["d"])
-    stats["stripped_rows"] += int(plan.stripped[idx][cols["d"]].sum())
+    stripped = plan.stripped[idx][cols["d"]]
+    stats["stripped_rows"] += int(stripped.sum())
+    stats["stripped_detail_rows"] += int((stripped & (cols["ind"] == 0)).sum())
     return _text_buffer(lines)
 
 
@@ -1289,6 +1293,8 @@ def _summarise(
         "repadded_ids_directory_rows": 0,
         "repadded_ids_membership_rows": membership.stats["stripped_rows"],
         "repadded_ids_staff_rows": staff.stats["stripped_rows"],
+        "repadded_ids_membership_detail_rows": membership.stats["stripped_detail_rows"],
+        "repadded_ids_staff_detail_rows": staff.stats["stripped_detail_rows"],
         "duplicate_rows_directory": dir_dup,
         "duplicate_rows_membership": int((in_mem & (plan.mem_case == CASE_DUP)).sum()),
         "duplicate_rows_staff": int((in_staff & (plan.staff_case == CASE_DUP)).sum()),

@@ -19,27 +19,34 @@ YEAR = "2023-24"
 
 
 def _resources(env: dict[str, str]) -> dict[str, object]:
-    return {"postgres": PostgresResource(url=env["LCT_DATABASE_URL"]),
-            "landing": LandingZoneResource(data_dir=env["LCT_DATA_DIR"])}
+    return {
+        "postgres": PostgresResource(url=env["LCT_DATABASE_URL"]),
+        "landing": LandingZoneResource(data_dir=env["LCT_DATA_DIR"]),
+    }
 
 
 def _materialize(env: dict[str, str], instance: dg.DagsterInstance) -> dg.ExecuteInProcessResult:
     instance.add_dynamic_partitions("school_year", [YEAR])
     return dg.materialize(
         [*RAW_FILE_SPECS.values(), *NCES_ASSETS, *ENRICHMENT_ASSETS],
-        resources=_resources(env), instance=instance, partition_key=YEAR, raise_on_error=False,
+        resources=_resources(env),
+        instance=instance,
+        partition_key=YEAR,
+        raise_on_error=False,
     )
 
 
 def _counts(url: str) -> dict[str, int]:
     engine = create_engine(url)
     with engine.connect() as conn:
-        counts = {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()
-                  for t in ("nces.lea_directory", "nces.lea_enrollment", "nces.lea_staff",
-                            "lct.state_requirements")}
+        counts = {
+            t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()
+            for t in ("nces.lea_directory", "nces.lea_enrollment", "nces.lea_staff", "lct.state_requirements")
+        }
         counts["sum_fte"] = conn.execute(text("SELECT round(sum(fte)::numeric, 2) FROM nces.lea_staff")).scalar_one()
-        counts["bad_ids"] = conn.execute(text(
-            "SELECT count(*) FROM nces.lea_enrollment WHERE leaid !~ '^[0-9]{7}$'")).scalar_one()
+        counts["bad_ids"] = conn.execute(
+            text("SELECT count(*) FROM nces.lea_enrollment WHERE leaid !~ '^[0-9]{7}$'")
+        ).scalar_one()
     engine.dispose()
     return counts
 
