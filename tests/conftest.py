@@ -97,3 +97,13 @@ def lct_env(
     monkeypatch.delenv("LCT_REPLICA_URL", raising=False)
     monkeypatch.delenv("DAGSTER_PG_URL", raising=False)
     return env
+
+
+@pytest.fixture
+def dagster_env(
+    monkeypatch: pytest.MonkeyPatch, lct_env: dict[str, str], pg_server: EmbeddedPostgres
+) -> dict[str, str]:
+    """lct_env plus a Dagster instance storage of its own (a fresh database)."""
+    url = pg_server.url(create_database(pg_server, template="postgres"))
+    monkeypatch.setenv("DAGSTER_PG_URL", url)
+    return {**lct_env, "DAGSTER_PG_URL": url}

@@ -30,8 +30,12 @@ def test_code_location_loads_with_every_asset() -> None:
     repository = defs.get_repository_def()
     keys = {k.to_user_string() for k in repository.asset_graph.get_all_asset_keys()}
     assert {
-        "nces/lea_directory", "nces/lea_enrollment", "nces/lea_staff", "nces/import_summary",
-        "lct/state_requirements", "lct/bell_schedules",
+        "nces/lea_directory",
+        "nces/lea_enrollment",
+        "nces/lea_staff",
+        "nces/import_summary",
+        "lct/state_requirements",
+        "lct/bell_schedules",
     } <= keys
 
 

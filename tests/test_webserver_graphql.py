@@ -1,4 +1,4 @@
-"""The UI's own API: a running dagster-webserver lists the asset keys and their dependencies."""
+"""The UI's own API: a running dagster-webserver shows the assets, their lineage and failed checks."""
 
 from __future__ import annotations
 
@@ -8,48 +8,72 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import requests
 
+from lct_pipelines.cli.main import main
 from lct_pipelines.paths import dagster_yaml, project_root
-from lct_pipelines.services.embedded_postgres import EmbeddedPostgres
 from lct_pipelines.services.ports import free_port
-from tests.conftest import create_database
+from tests.ccd_factory import unified_district, write_ccd_files
 from tests.test_definitions import EXPECTED_EDGES
 
 ASSET_QUERY = """
 { assetNodes { assetKey { path } dependencyKeys { path }
   assetChecksOrError { ... on AssetChecks { checks { name } } } } }
 """
+CHECKS_QUERY = """
+query ($key: AssetKeyInput!) {
+  assetNodeOrError(assetKey: $key) {
+    ... on AssetNode {
+      assetChecksOrError { ... on AssetChecks { checks { name blocking
+        executionForLatestMaterialization { status evaluation { success } } } } }
+    }
+  }
+}
+"""
+
+
+def start_webserver(tmp_path: Path) -> tuple[subprocess.Popen, str]:
+    """dagster-webserver on a free port over the instance DAGSTER_PG_URL points at."""
+    dagster_home = tmp_path / "dagster_home"
+    dagster_home.mkdir(exist_ok=True)
+    shutil.copyfile(dagster_yaml(), dagster_home / "dagster.yaml")
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("dagster-webserver")),
+            "-w",
+            str(project_root() / "workspace.yaml"),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(port),
+        ],
+        env={**os.environ, "DAGSTER_HOME": str(dagster_home)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"webserver exited: {process.stderr.read().decode()[-2000:]}")
+        try:
+            if requests.get(f"{url}/server_info", timeout=1).ok:
+                return process, url
+        except requests.RequestException:
+            time.sleep(0.3)
+    os.killpg(process.pid, signal.SIGTERM)
+    raise RuntimeError("webserver did not answer within 120 s")
 
 
 @pytest.fixture
-def webserver(tmp_path: Path, pg_server: EmbeddedPostgres, lct_env: dict[str, str]):
-    dagster_home = tmp_path / "dagster_home"
-    dagster_home.mkdir()
-    shutil.copyfile(dagster_yaml(), dagster_home / "dagster.yaml")
-    port = free_port()
-    env = {**os.environ, "DAGSTER_HOME": str(dagster_home),
-           "DAGSTER_PG_URL": pg_server.url(create_database(pg_server, template="postgres"))}
-    process = subprocess.Popen(
-        [str(Path(sys.executable).with_name("dagster-webserver")), "-w", str(project_root() / "workspace.yaml"),
-         "-h", "127.0.0.1", "-p", str(port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"{url}/server_info", timeout=1).ok:
-                break
-        except requests.RequestException:
-            time.sleep(0.3)
-        if process.poll() is not None:
-            pytest.fail(f"webserver exited: {process.stderr.read().decode()[-2000:]}")
-    else:
-        pytest.fail("webserver did not answer within 90 s")
+def webserver(tmp_path: Path, dagster_env: dict[str, str]) -> Iterator[str]:
+    process, url = start_webserver(tmp_path)
     yield url
     os.killpg(process.pid, signal.SIGTERM)
     process.wait(timeout=30)
@@ -67,5 +91,22 @@ def test_graphql_lists_assets_and_their_dependencies(webserver: str) -> None:
     nodes = graphql(webserver, ASSET_QUERY)["assetNodes"]
     keys = {"/".join(n["assetKey"]["path"]) for n in nodes}
     edges = {("/".join(d["path"]), "/".join(n["assetKey"]["path"])) for n in nodes for d in n["dependencyKeys"]}
-    assert {"nces/lea_directory", "nces/lea_enrollment", "nces/lea_staff"} <= keys
+    assert {"nces/lea_directory", "nces/lea_enrollment", "nces/lea_staff", "lct/lct_calculations"} <= keys
     assert edges >= EXPECTED_EDGES
+
+
+def test_the_ui_shows_a_failed_blocking_hierarchy_check(dagster_env: dict[str, str], webserver: str) -> None:
+    districts = [
+        unified_district(f"55{n:05d}", f"D{n}", elementary_teachers=5.0, secondary_teachers=60.0) for n in range(1, 5)
+    ]
+    write_ccd_files(Path(dagster_env["LCT_DATA_DIR"], "raw", "nces_ccd", "2023-24"), districts)
+    assert main(["run"]) == 1
+    node = graphql(webserver, CHECKS_QUERY, {"key": {"path": ["lct", "lct_calculations"]}})["assetNodeOrError"]
+    checks = {c["name"]: c for c in node["assetChecksOrError"]["checks"]}
+    failed = checks["hierarchy_teachers_secondary_lt_teachers_only"]
+    assert failed["blocking"] is True
+    assert failed["executionForLatestMaterialization"]["status"] == "FAILED"
+    assert failed["executionForLatestMaterialization"]["evaluation"]["success"] is False
+    assert checks["hierarchy_teachers_only_lt_teachers_core"]["executionForLatestMaterialization"]["status"] == (
+        "SUCCEEDED"
+    )

@@ -12,7 +12,6 @@ from sqlalchemy import create_engine, text
 
 from lct_pipelines.cli.main import main
 from tests.ccd_factory import District, unified_district, write_ccd_files
-from tests.conftest import create_database
 
 YEAR = "2023-24"
 CONTRACT_SCHEMA = pa.schema(
@@ -39,14 +38,6 @@ VIEWS = (
     "mv_unenriched_districts",
     "mv_lct_summary_stats",
 )
-
-
-@pytest.fixture
-def dagster_env(monkeypatch: pytest.MonkeyPatch, lct_env: dict[str, str], pg_server, tmp_path: Path) -> dict[str, str]:
-    """lct_env plus a Dagster instance of its own (a fresh database) under a temporary DAGSTER_HOME."""
-    url = pg_server.url(create_database(pg_server, template="postgres"))
-    monkeypatch.setenv("DAGSTER_PG_URL", url)
-    return {**lct_env, "DAGSTER_PG_URL": url}
 
 
 def _districts() -> list[District]:
