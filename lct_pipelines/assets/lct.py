@@ -6,25 +6,23 @@ exports downstream. Checks read the QA summary the step recorded for this
 Dagster run in `lct.calculation_runs` rather than recomputing it.
 """
 
-
-import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 import dagster as dg
 import pandas as pd
+from pydantic import Field
 
 from lct_pipelines.assets.enrichment import BELL_SCHEDULES_KEY, STATE_REQUIREMENTS_KEY
 from lct_pipelines.assets.metadata import column_schema, markdown_table
 from lct_pipelines.assets.nces import DIRECTORY_KEY, ENROLLMENT_KEY, STAFF_KEY
 from lct_pipelines.assets.partitions import school_years
+from lct_pipelines.calculation_run import FULL, run_calculation
 from lct_pipelines.db import lct_store
 from lct_pipelines.db.matviews import ensure_and_refresh
 from lct_pipelines.exports.parquet import write_year
 from lct_pipelines.exports.summaries import summary_by_scope, summary_by_state
-from lct_pipelines.lct.calculate import calculate_lct
-from lct_pipelines.lct.qa import HIERARCHY, build_qa_report, render_markdown_dashboard
+from lct_pipelines.lct.qa import HIERARCHY, render_markdown_dashboard
 from lct_pipelines.reports.qa_files import write_qa_files
 from lct_pipelines.resources import LandingZoneResource, PostgresResource
 
@@ -41,11 +39,10 @@ def hierarchy_check_name(left: str, right: str) -> str:
     return f"hierarchy_{left}_lt_{right}"
 
 
-def _qa_summary(report: dict[str, Any]) -> dict[str, Any]:
-    """What the audit row and the checks keep: the report without the long outlier row list."""
-    outliers = {k: v for k, v in report["outliers"].items() if k != "rows"}
-    outliers["rows"] = report["outliers"]["rows"][:200]
-    return {**report, "outliers": outliers}
+class CalculationConfig(dg.Config):
+    """`full` recomputes every district; `incremental` only those whose input fingerprint changed."""
+
+    mode: str = Field(default=FULL, description="full or incremental")
 
 
 @dg.multi_asset(
@@ -70,65 +67,36 @@ def _qa_summary(report: dict[str, Any]) -> dict[str, Any]:
     partitions_def=school_years,
     can_subset=False,
 )
-def lct_calculations(context: dg.AssetExecutionContext, postgres: PostgresResource, landing: LandingZoneResource):
+def lct_calculations(
+    context: dg.AssetExecutionContext,
+    config: CalculationConfig,
+    postgres: PostgresResource,
+    landing: LandingZoneResource,
+):
     year = context.partition_key
-    started_at = datetime.now(UTC)
-    with postgres.transaction() as cur:
-        run_id = lct_store.new_run_id(cur, started_at)
-        lct_store.start_run(cur, run_id, year, "full", started_at, context.run.run_id)
-    try:
-        with postgres.transaction() as cur:
-            inputs = lct_store.load_inputs(cur, year)
-        compute_started = time.perf_counter()
-        result = calculate_lct(**inputs.frames(), year=year)
-        compute_seconds = time.perf_counter() - compute_started
-        report = build_qa_report(
-            result.calculations, result.not_calculable, year, lct_full=result.lct_full, directory=inputs.directory
-        )
-        write_started = time.perf_counter()
-        with postgres.transaction() as cur:
-            lct_store.write_calculations(cur, year, result.calculations, run_id)
-            lct_store.finish_run(
-                cur,
-                run_id,
-                status="success",
-                started_at=started_at,
-                districts_processed=int(result.districts["leaid"].nunique()),
-                calculations_created=len(result.calculations),
-                input_sha256=lct_store.input_hash(inputs),
-                qa_summary=_qa_summary(report),
-            )
-        write_seconds = time.perf_counter() - write_started
-    except Exception:
-        with postgres.transaction() as cur:
-            lct_store.finish_run(
-                cur,
-                run_id,
-                status="failed",
-                started_at=started_at,
-                districts_processed=0,
-                calculations_created=0,
-                input_sha256=None,
-                qa_summary=None,
-            )
-        raise
-    files = write_qa_files(landing.reports_dir / "lct_qa", report, result.calculations, result.lct_full, run_id)
+    outcome = run_calculation(postgres.engine, year, config.mode, context.run.run_id)
+    report = outcome.report
+    files = write_qa_files(landing.reports_dir / "lct_qa", report, outcome.qa_rows, outcome.qa_lct, outcome.run_id)
     context.log.info(
-        f"LCT {year}: {len(result.calculations):,} calculations for {report['totals']['districts']:,} districts "
-        f"in {compute_seconds:.3f}s (+{write_seconds:.2f}s write); QA {report['status']}"
+        f"LCT {year} ({outcome.run_type}): {outcome.districts_processed:,} districts processed, "
+        f"{len(outcome.calculations):,} calculations written; compute {outcome.compute_seconds:.3f}s, "
+        f"write {outcome.write_seconds:.3f}s; QA {report['status']}"
     )
     yield dg.MaterializeResult(
         asset_key=CALCULATIONS_KEY,
         metadata={
-            "dagster/row_count": len(result.calculations),
-            "dagster/column_schema": column_schema(result.calculations),
-            "run_id": run_id,
-            "districts": report["totals"]["districts"],
+            "dagster/row_count": report["totals"]["calculations"],
+            "dagster/column_schema": column_schema(outcome.qa_rows),
+            "run_id": outcome.run_id,
+            "run_type": outcome.run_type,
+            "districts_processed": outcome.districts_processed,
+            "calculations_written": len(outcome.calculations),
+            "districts_removed": len(outcome.vanished),
             "valid": report["totals"]["valid"],
             "pass_rate_percent": report["totals"]["pass_rate_percent"] or 0.0,
-            "compute_seconds": round(compute_seconds, 4),
-            "write_seconds": round(write_seconds, 3),
-            "not_calculable": report["totals"]["not_calculable"]["total"],
+            "detect_seconds": round(outcome.detect_seconds, 4),
+            "compute_seconds": round(outcome.compute_seconds, 4),
+            "write_seconds": round(outcome.write_seconds, 4),
         },
     )
     yield dg.MaterializeResult(
@@ -140,7 +108,7 @@ def lct_calculations(context: dg.AssetExecutionContext, postgres: PostgresResour
             "report": dg.MetadataValue.path(str(files.report)),
             "latest": dg.MetadataValue.path(str(files.latest_report)),
             "chart": dg.MetadataValue.path(str(files.chart)),
-            "run_id": run_id,
+            "run_id": outcome.run_id,
         },
     )
 

@@ -12,7 +12,7 @@ from psycopg2.extras import Json
 
 from lct_pipelines.db.frames import read_frame
 from lct_pipelines.db.sqlfiles import load_sql
-from lct_pipelines.db.staging import replace_partition
+from lct_pipelines.db.staging import insert_frame
 from lct_pipelines.lct.calculate import CONTRACT_COLUMNS, CONTRACT_DTYPES
 
 TEXT_COLUMNS = {c: str for c in ("leaid", "lea_name", "state", "category", "grade_level", "year", "confidence")}
@@ -32,13 +32,30 @@ class LctInputs:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
-def load_inputs(cur: PgCursor, year: str) -> LctInputs:
+def begin_snapshot(cur: PgCursor) -> None:
+    """Make the cursor's transaction one consistent read-only snapshot (inputs and fingerprints agree)."""
+    cur.execute(load_sql("common/snapshot_read.sql"))
+
+
+def load_inputs(cur: PgCursor, year: str, leaids: list[str] | None = None) -> LctInputs:
+    """The inputs of `year`, or only those of `leaids` (the state requirements are always whole)."""
+    params = {"year": year, "leaids": leaids}
     return LctInputs(
         **{
-            name: read_frame(cur, f"lct/inputs/{name}.sql", {"year": year}, dtype=TEXT_COLUMNS)
+            name: read_frame(cur, f"lct/inputs/{name}.sql", params, dtype=TEXT_COLUMNS)
             for name in ("directory", "enrollment", "staff", "state_requirements", "bell_schedules")
         }
     )
+
+
+def current_fingerprints(cur: PgCursor, year: str) -> pd.DataFrame:
+    """`leaid, fingerprint` of every district in the year's NCES tables, from the live inputs."""
+    return read_frame(cur, "lct/district_fingerprints.sql", {"year": year}, dtype={"leaid": str, "fingerprint": str})
+
+
+def stored_fingerprints(cur: PgCursor, year: str) -> pd.DataFrame:
+    """`leaid, fingerprint` as of the last calculation of the year."""
+    return read_frame(cur, "lct/stored_fingerprints.sql", {"year": year}, dtype={"leaid": str, "fingerprint": str})
 
 
 def input_hash(inputs: LctInputs) -> str:
@@ -106,9 +123,27 @@ def finish_run(
     )
 
 
-def write_calculations(cur: PgCursor, year: str, calculations: pd.DataFrame, run_id: str) -> None:
-    """Swap the year's rows in lct.lct_calculations (one transaction with the caller's other writes)."""
-    replace_partition(cur, "lct.lct_calculations", calculations.assign(run_id=run_id), year, column="year")
+def write_year(
+    cur: PgCursor, year: str, calculations: pd.DataFrame, fingerprints: pd.DataFrame, run_id: str
+) -> None:
+    """Replace every calculation and fingerprint of the year (inside the caller's transaction)."""
+    cur.execute(load_sql("lct/delete_year.sql"), {"year": year})
+    _insert(cur, year, calculations, fingerprints, run_id)
+
+
+def write_districts(
+    cur: PgCursor, year: str, remove: list[str], calculations: pd.DataFrame, fingerprints: pd.DataFrame, run_id: str
+) -> None:
+    """Replace the rows of the `remove` districts with the given ones (inside the caller's transaction)."""
+    cur.execute(load_sql("lct/delete_districts.sql"), {"year": year, "leaids": remove})
+    _insert(cur, year, calculations, fingerprints, run_id)
+
+
+def _insert(cur: PgCursor, year: str, calculations: pd.DataFrame, fingerprints: pd.DataFrame, run_id: str) -> None:
+    if len(calculations):
+        insert_frame(cur, "lct.lct_calculations", calculations.assign(run_id=run_id))
+    if len(fingerprints):
+        insert_frame(cur, "lct.district_fingerprints", fingerprints.assign(year=year, run_id=run_id))
 
 
 def record_output_files(cur: PgCursor, run_id: str, output_files: dict) -> None:

@@ -72,3 +72,15 @@ def replace_table(cur: PgCursor, target: str, frame: pd.DataFrame) -> None:
         columns=column_list(list(frame.columns)),
     )
     cur.execute(statement)
+
+
+def insert_frame(cur: PgCursor, target: str, frame: pd.DataFrame) -> None:
+    """Append `frame` to `target` through a staging table (COPY, then one INSERT ... SELECT)."""
+    staging = _stage(cur, target, frame)
+    statement = compose_sql(
+        "common/insert_from_staging.sql",
+        target=table_identifier(target),
+        staging=staging,
+        columns=column_list(list(frame.columns)),
+    )
+    cur.execute(statement)

@@ -1,0 +1,2 @@
+INSERT INTO {target} ({columns}) SELECT {columns} FROM {staging};
+DROP TABLE {staging};

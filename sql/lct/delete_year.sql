@@ -1,0 +1,3 @@
+-- A full run replaces every row of the year.
+DELETE FROM lct.lct_calculations WHERE year = %(year)s;
+DELETE FROM lct.district_fingerprints WHERE year = %(year)s;
