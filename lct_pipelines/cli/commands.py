@@ -181,3 +181,12 @@ def ui(args: argparse.Namespace) -> int:
     print(f"ui: http://127.0.0.1:{args.port} (webserver + daemon; Ctrl-C stops both)", flush=True)
     # exec: dagster dev gets our signals directly and takes its code server down with it.
     os.execve(command[0], command, {**os.environ, **env_vars})
+
+
+def enrich(args: argparse.Namespace) -> int:
+    from lct_pipelines.enrichment import interactive
+
+    try:
+        return interactive.run_command(args, _database_url())
+    except interactive.EnrichmentError as err:
+        raise UserError(str(err)) from err

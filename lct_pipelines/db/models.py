@@ -265,3 +265,4 @@ class DistrictFingerprint(Base):
     leaid: Mapped[str] = mapped_column(String(7), primary_key=True)
     fingerprint: Mapped[str] = mapped_column(String(64), comment="SHA-256 over the district's inputs")
     run_id: Mapped[str] = mapped_column(String(16))
+from lct_pipelines.db import platform_models  # noqa: E402, F401  (registers the platform tables on Base.metadata)

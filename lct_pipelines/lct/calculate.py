@@ -36,8 +36,11 @@ Decisions
 - `instructional_minutes_source`: the common source of the used levels, else `mixed`.
 - Validity and flags use the unrounded LCT, minutes, FTE and enrollment. `lct_value > 0` always holds for an
   existing calculation (FTE > 0, enrollment > 0, minutes > 0 by construction); the check is kept as the doc states.
-- Output: `lct_value` and `instructional_minutes` are rounded to 2 decimals with numpy (half to even on the binary
-  value). `staff_count` is the FTE sum, unrounded. `enrollment` is int64: CCD counts are whole, so the sum is
+- Output: `lct_value` and `instructional_minutes` are rounded to 2 decimals with numpy's `round` (what pandas'
+  `.round(2)` does: x 100, round half to even, / 100). At a value that prints as an exact .xx5 it can differ in the
+  last digit from Python's `round()`, which rounds the exact binary value; the choice is fixed so reruns and
+  reference checks agree. A tiny LCT can therefore export as 0.0 while valid (validity uses the unrounded value).
+  `staff_count` is the FTE sum, unrounded. `enrollment` is int64: CCD counts are whole, so the sum is
   exact; a fractional sum (not expected) is used as is in the calculation and rounded to the nearest integer
   only in the export.
 - `qa_flags` lists flags in the methodology table's order: ERR_FLAT_STAFF, ERR_IMPOSSIBLE_SSR, ERR_VOLATILE,
@@ -46,6 +49,10 @@ Decisions
   teachers_elementary and teachers_secondary rows included; ERR_VOLATILE always tests enrollment_k12.
   WARN_LCT_HIGH and LEVEL_MISMATCH go only on the teachers_only row; a district without a teachers_only
   calculation has no row to carry them, and they are not recorded elsewhere.
+- Thresholds are applied exactly as the table states them, strict where it says < or >: ERR_IMPOSSIBLE_SSR when
+  staff / enrollment > 0.5 (0.5 itself is not flagged), ERR_VOLATILE when enrollment_k12 < 50, WARN_LCT_LOW when
+  LCT < 5, WARN_LCT_HIGH when LCT > 120. LEVEL_MISMATCH: (K + Elementary Teachers > 0) differs from
+  (enrollment_elementary > 0), or (Secondary Teachers > 0) differs from (enrollment_secondary > 0).
 - ERR_FLAT_STAFF compares the five base FTE sums exactly (see `scopes`: sums built in one canonical order, so
   categories with no FTE leave them bit-identical).
 - Rows are sorted by district_id (string order), then by the scope order of the methodology.
@@ -86,6 +93,11 @@ from lct_pipelines.lct.scopes import (
     LEVEL_MISMATCH,
     LEVEL_WEIGHT_BAND,
     NOT_CALCULABLE_REASONS,
+    REASON_NO_MEMBERSHIP,
+    REASON_NO_STAFF,
+    REASON_NOT_IN_DIRECTORY,
+    REASON_ZERO_ENROLLMENT,
+    REASON_ZERO_STAFF,
     SCOPE_NAMES,
     SCOPES,
     STAFF_CATEGORIES,
@@ -146,6 +158,7 @@ _FLAG_TEXT = pd.array(
     [FLAG_SEPARATOR.join(f for f in FLAGS if mask & _FLAG_BIT[f]) for mask in range(1 << len(FLAGS))], dtype="str"
 )
 _MIXED_CODE = MINUTES_SOURCES.index(SOURCE_MIXED)
+_REASON_CODE = {reason: i for i, reason in enumerate(NOT_CALCULABLE_REASONS)}
 
 
 @dataclass(frozen=True)
@@ -196,8 +209,9 @@ def _district_positions(*leaids: pd.Series) -> tuple[pd.Index, list[np.ndarray]]
     return ids, [positions[start:stop] for start, stop in itertools.pairwise(bounds)]
 
 
-def _staff_matrix(staff: pd.DataFrame, district: np.ndarray, n: int) -> np.ndarray:
-    """FTE as a (category, district) matrix in `STAFF_CATEGORIES` order; NaN FTE as 0."""
+def _staff_matrix(staff: pd.DataFrame, district: np.ndarray, ids: pd.Index) -> np.ndarray:
+    """FTE as a (category, district) matrix in `STAFF_CATEGORIES` x `ids` order; NaN FTE as 0."""
+    n = len(ids)
     category = positions_in(staff["category"], STAFF_CATEGORIES)
     if (category < 0).any():
         unknown = sorted(staff["category"][category < 0].astype("str").fillna("<missing>").unique())
@@ -207,7 +221,7 @@ def _staff_matrix(staff: pd.DataFrame, district: np.ndarray, n: int) -> np.ndarr
     if counts.size and counts.max() > 1:
         first = int(np.argmax(counts > 1))
         raise ValueError(
-            f"staff has duplicate rows for district #{first % n}, category {STAFF_CATEGORIES[first // n]!r}"
+            f"staff has duplicate rows for leaid {ids[first % n]!r}, category {STAFF_CATEGORIES[first // n]!r}"
         )
     fte = _non_negative(staff["fte"].to_numpy(dtype="float64", na_value=np.nan), "staff fte")
     matrix = np.zeros(len(STAFF_CATEGORIES) * n)
@@ -281,7 +295,7 @@ def build_district_frame(
     grades = _grade_matrix(enrollment, enrollment_rows, n)
     bands = {band: _ordered_sum([grades[g] for g in BANDS[band]], n) for band in BAND_COLUMNS}
 
-    fte = _staff_matrix(staff, staff_rows, n)
+    fte = _staff_matrix(staff, staff_rows, ids)
     category_row = {c: i for i, c in enumerate(STAFF_CATEGORIES)}
     scope_staff = {s.staff_column: _ordered_sum([fte[category_row[c]] for c in s.categories], n) for s in SCOPES}
 
@@ -332,9 +346,9 @@ def _scope_minutes(districts: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         last = np.max([np.where(u, level_source[lv], -1) for u, lv in zip(used, levels, strict=True)], axis=0)
         by_type_source[enrollment_type] = np.where(first == last, first, _MIXED_CODE)
 
-    minutes = np.column_stack([by_type_minutes[s.enrollment_type] for s in SCOPES]) if n else np.zeros((0, _N_SCOPES))
-    sources = np.column_stack([by_type_source[s.enrollment_type] for s in SCOPES]) if n else np.zeros((0, _N_SCOPES))
-    return minutes.reshape(n, _N_SCOPES), sources.reshape(n, _N_SCOPES).astype("int64")
+    minutes = np.column_stack([by_type_minutes[s.enrollment_type] for s in SCOPES])
+    sources = np.column_stack([by_type_source[s.enrollment_type] for s in SCOPES])
+    return minutes, sources.astype("int64")
 
 
 def _district_flags(districts: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -366,11 +380,10 @@ def calculate_from_district_frame(districts: pd.DataFrame, year: str) -> Calcula
     _check_year(year)
     require_columns(districts, DISTRICT_FRAME_COLUMNS, "districts")
     districts = districts.reset_index(drop=True)
-    n = len(districts)
 
+    # (district, scope) grids; raveled they are district-major, the output order.
     staff = np.column_stack([districts[s.staff_column].to_numpy(dtype="float64") for s in SCOPES])
     students = np.column_stack([districts[s.enrollment_column].to_numpy(dtype="float64") for s in SCOPES])
-    staff, students = staff.reshape(n, _N_SCOPES), students.reshape(n, _N_SCOPES)
     minutes, sources = _scope_minutes(districts)
     present = (
         districts["in_directory"].to_numpy(dtype=bool)
@@ -424,10 +437,12 @@ def calculate_from_district_frame(districts: pd.DataFrame, year: str) -> Calcula
             ~districts["in_membership"].to_numpy(dtype=bool),
             ~districts["in_staff"].to_numpy(dtype=bool),
         ],
-        [0, 1, 2],
+        [_REASON_CODE[REASON_NOT_IN_DIRECTORY], _REASON_CODE[REASON_NO_MEMBERSHIP], _REASON_CODE[REASON_NO_STAFF]],
         default=-1,
     )[missing_district]
-    scope_reason = np.where(students.ravel()[missing] <= 0, 3, 4)
+    scope_reason = np.where(
+        students.ravel()[missing] <= 0, _REASON_CODE[REASON_ZERO_ENROLLMENT], _REASON_CODE[REASON_ZERO_STAFF]
+    )
     reason = np.where(district_reason >= 0, district_reason, scope_reason)
     not_calculable = pd.DataFrame(
         {

@@ -125,10 +125,12 @@ def build_qa_report(
             raise ValueError("lct_full must have the index of calculations")
         lct = lct_full.to_numpy(dtype="float64")
     valid = calculations["is_valid"].to_numpy(dtype=bool)
-    scopes = calculations["staff_scope"].to_numpy(dtype=object)
+    scopes = calculations["staff_scope"]
 
     n, n_valid = len(calculations), int(valid.sum())
-    district_ids = set(calculations["district_id"].dropna()) | set(not_calculable["district_id"].dropna())
+    districts_in_inputs = pd.concat(
+        [calculations["district_id"].astype("str"), not_calculable["district_id"].astype("str")], ignore_index=True
+    ).nunique()
     totals: dict[str, Any] = {
         "calculations": n,
         "valid": n_valid,
@@ -136,12 +138,12 @@ def build_qa_report(
         "pass_rate": n_valid / n if n else None,
         "pass_rate_percent": round(100 * n_valid / n, 2) if n else None,
         "districts": int(calculations["district_id"].nunique()),
-        "districts_in_inputs": len(district_ids),
+        "districts_in_inputs": int(districts_in_inputs),
         "not_calculable": _not_calculable_summary(not_calculable),
         "flags": _flag_counts(calculations["qa_flags"]),
     }
 
-    stats = {scope: _scope_stats(lct[valid & (scopes == scope)]) for scope in SCOPE_NAMES}
+    stats = {scope: _scope_stats(lct[valid & (scopes == scope).to_numpy(dtype=bool)]) for scope in SCOPE_NAMES}
     checks = []
     for left, right in HIERARCHY:
         left_mean, right_mean = stats[left]["mean"], stats[right]["mean"]
@@ -181,11 +183,11 @@ def build_qa_report(
         "rows": outlier_rows,
     }
 
-    covered = set(calculations.loc[valid, "state"].dropna())
-    present = set(calculations["state"].dropna())
+    covered = set(calculations.loc[valid, "state"].dropna().unique())
+    present = set(calculations["state"].dropna().unique())
     if directory is not None:
         require_columns(directory, ("state",), "directory")
-        present |= set(directory["state"].dropna())
+        present |= set(directory["state"].dropna().unique())
     coverage = {
         "states": sorted(str(s) for s in covered),
         "count": len(covered),

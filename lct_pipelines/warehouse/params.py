@@ -1,0 +1,185 @@
+"""The eight queries' parameters: names, types, defaults and limits, checked before any SQL runs.
+
+Values reach PostgreSQL only as bound parameters; validating them first turns
+a wrong type or an injection attempt into a clear error instead of a server
+round trip, and gives the cache one canonical form per question.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+MAX_LIMIT = 10_000
+GRANULARITIES = ("day", "week", "month")
+# The windows the *_windows rollups hold (see sql/warehouse/views/student_subject_windows.sql).
+WINDOW_DAYS = (7, 30, 90, 365)
+MAX_DAYS_BACK = 3_660
+
+
+class QueryParameterError(ValueError):
+    """A parameter is unknown, missing, of the wrong type or out of range."""
+
+
+class PagingLimitError(QueryParameterError):
+    """A page larger than MAX_LIMIT rows was asked for."""
+
+
+def _today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
+
+
+def _integer(name: str, value: Any, minimum: int | None = None, maximum: int | None = None) -> int:
+    # bool is an int subclass; True as an id is a bug, not a 1.
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise QueryParameterError(f"{name} must be an integer, got {value!r}")
+    if minimum is not None and value < minimum:
+        raise QueryParameterError(f"{name} must be >= {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        raise QueryParameterError(f"{name} must be <= {maximum}, got {value}")
+    return value
+
+
+def _date(name: str, value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        raise QueryParameterError(f"{name} must be a date, not a datetime: {value!r}")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise QueryParameterError(f"{name} must be a date or an ISO date string (YYYY-MM-DD), got {value!r}")
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter: how to check a given value, and what to use when none is given."""
+
+    name: str
+    check: Callable[[str, Any], Any]
+    default: Callable[[], Any] | None = None
+    required: bool = False
+    nullable: bool = False
+
+
+def _id(name: str, *, required: bool = False) -> Param:
+    return Param(name, lambda n, v: _integer(n, v, minimum=1), required=required, nullable=not required)
+
+
+def _choice(name: str, choices: tuple[Any, ...], default: Any) -> Param:
+    def check(n: str, v: Any) -> Any:
+        if isinstance(v, bool) or v not in choices:
+            raise QueryParameterError(f"{n} must be one of {', '.join(map(str, choices))}; got {v!r}")
+        return v
+
+    return Param(name, check, default=lambda: default)
+
+
+def _days_back(default: int) -> Param:
+    return Param("days_back", lambda n, v: _integer(n, v, minimum=1, maximum=MAX_DAYS_BACK), default=lambda: default)
+
+
+def _window(default: int) -> Param:
+    return _choice("days_back", WINDOW_DAYS, default)
+
+
+def _min_submissions() -> Param:
+    return Param("min_submissions", lambda n, v: _integer(n, v, minimum=1), default=lambda: 5)
+
+
+@dataclass(frozen=True)
+class QuerySpec:
+    """A query's parameters (besides limit and offset) and its default page size."""
+
+    name: str
+    params: tuple[Param, ...]
+    default_limit: int
+    check_together: Callable[[dict[str, Any]], None] | None = None
+
+    def bind(self, given: Mapping[str, Any]) -> dict[str, Any]:
+        """Every parameter checked and defaulted (limit and offset included), in a stable key order."""
+        known = {p.name for p in self.params} | {"limit", "offset"}
+        unknown = sorted(set(given) - known)
+        if unknown:
+            raise QueryParameterError(
+                f"{self.name}: unknown parameter(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+            )
+        bound: dict[str, Any] = {}
+        for param in self.params:
+            value = given.get(param.name)
+            if value is None:
+                if param.required:
+                    raise QueryParameterError(f"{self.name}: {param.name} is required")
+                bound[param.name] = param.default() if param.default else None
+            else:
+                bound[param.name] = param.check(param.name, value)
+        bound["limit"] = check_limit(given.get("limit", self.default_limit))
+        bound["offset"] = check_offset(given.get("offset", 0))
+        if self.check_together is not None:
+            self.check_together(bound)
+        return dict(sorted(bound.items()))
+
+
+def check_limit(value: Any) -> int:
+    limit = _integer("limit", value, minimum=1)
+    if limit > MAX_LIMIT:
+        raise PagingLimitError(
+            f"limit {limit} is over the maximum of {MAX_LIMIT} rows per call: "
+            f"use offset paging with limit <= {MAX_LIMIT} (offset=0, then offset={MAX_LIMIT}, ...)"
+        )
+    return limit
+
+
+def check_offset(value: Any) -> int:
+    return _integer("offset", value, minimum=0)
+
+
+def _range_in_order(bound: dict[str, Any]) -> None:
+    if bound["date_from"] > bound["date_to"]:
+        raise QueryParameterError(f"date_from {bound['date_from']} is after date_to {bound['date_to']}")
+
+
+QUERY_SPECS: dict[str, QuerySpec] = {
+    spec.name: spec
+    for spec in (
+        QuerySpec(
+            "student_progress",
+            (_id("student_id", required=True), _choice("granularity", GRANULARITIES, "week"), _days_back(90)),
+            default_limit=500,
+        ),
+        QuerySpec("subject_comparison", (_id("student_id", required=True),), default_limit=100),
+        QuerySpec(
+            "teacher_workload",
+            (
+                _id("teacher_id"),
+                Param("date_from", _date, default=lambda: _today() - dt.timedelta(days=29)),
+                Param("date_to", _date, default=_today),
+            ),
+            default_limit=100,
+            check_together=_range_in_order,
+        ),
+        QuerySpec("attendance_vs_grades", (), default_limit=10),
+        QuerySpec("top_performers", (_id("subject_id"), _min_submissions(), _window(30)), default_limit=50),
+        QuerySpec("bottom_performers", (_id("subject_id"), _min_submissions(), _window(30)), default_limit=50),
+        QuerySpec("student_engagement", (_id("student_id"), _window(30)), default_limit=100),
+        QuerySpec(
+            "class_trends",
+            (_id("class_id"), _choice("granularity", GRANULARITIES, "week"), _days_back(90)),
+            default_limit=200,
+        ),
+    )
+}
+QUERY_NAMES: list[str] = list(QUERY_SPECS)
+
+
+def bind_params(name: str, given: Mapping[str, Any]) -> dict[str, Any]:
+    """The checked, defaulted parameters of query `name`."""
+    try:
+        spec = QUERY_SPECS[name]
+    except KeyError:
+        raise QueryParameterError(f"unknown query {name!r}; known: {', '.join(QUERY_NAMES)}") from None
+    return spec.bind(given)

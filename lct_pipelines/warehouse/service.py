@@ -1,0 +1,330 @@
+"""WarehouseService: the eight queries served from the cache, the replica or the primary.
+
+A query is validated and bound (params), looked up in Redis together with the
+fence (one round trip), then run on the replica when it is healthy and has
+replayed past the last refresh, else on the primary; the result is cached
+unless it was read below the fence. Redis or the replica being down costs a
+logged warning, never an error. The service connects as the read-only role;
+only `refresh_rollups` needs the owner's URL (`admin_url`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Literal
+
+import psycopg2
+import psycopg2.errors
+from psycopg2.extensions import connection as PgConnection
+
+from lct_pipelines.db.sqlfiles import load_sql
+from lct_pipelines.warehouse.cache import ResultCache, cache_key
+from lct_pipelines.warehouse.connections import libpq_dsn
+from lct_pipelines.warehouse.errors import QueryTimeoutError, RefreshError, WarehouseConfigError
+from lct_pipelines.warehouse.lsn import format_lsn, parse_lsn
+from lct_pipelines.warehouse.params import bind_params
+from lct_pipelines.warehouse.pools import ReadPool
+from lct_pipelines.warehouse.queries import COMMON_QUERIES, Variant, run_query
+from lct_pipelines.warehouse.refresh import refresh_all
+from lct_pipelines.warehouse.routing import CONNECTION_ERRORS, ReplicaRouter
+
+Source = Literal["cache", "replica", "primary"]
+Target = Literal["replica", "primary"]
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    rows: list[dict[str, Any]]
+    source: Source
+    cached: bool
+    elapsed_ms: float
+    params: dict[str, Any] = field(default_factory=dict, compare=False)
+
+
+def _plain(value: Any) -> Any:
+    """JSON-native values, so a cached answer and a fresh one are the same Python objects."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return value
+
+
+def _rows(columns: list[str], rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
+    return [{c: _plain(v) for c, v in zip(columns, row, strict=True)} for row in rows]
+
+
+class WarehouseService:
+    """Serves the analytics queries; one instance per process, safe to share between threads."""
+
+    def __init__(
+        self,
+        primary_url: str,
+        replica_url: str | None = None,
+        redis_url: str | None = None,
+        statement_timeout_ms: int = 30_000,
+        slow_query_ms: int = 1_000,
+        cache_ttl_seconds: int = 3600,
+        max_replica_lag_seconds: float = 30,
+        replica_connect_timeout_seconds: float = 1,
+        logger: logging.Logger | None = None,
+        *,
+        admin_url: str | None = None,
+        replica_health_ttl_seconds: float = 2.0,
+        catch_up_timeout_seconds: float = 30.0,
+        pool_size: int = 10,
+        refresh_workers: int = 2,
+    ) -> None:
+        self.statement_timeout_ms = statement_timeout_ms
+        self.slow_query_ms = slow_query_ms
+        self.catch_up_timeout_seconds = catch_up_timeout_seconds
+        self.refresh_workers = refresh_workers
+        self._admin_url = admin_url
+        self._log = logger or logging.getLogger("lct_pipelines.warehouse")
+        self._primary = ReadPool(primary_url, size=pool_size)
+        self._replica: ReplicaRouter | None = None
+        if replica_url:
+            pool = ReadPool(replica_url, size=pool_size, connect_timeout_seconds=replica_connect_timeout_seconds)
+            self._replica = ReplicaRouter(
+                pool,
+                max_lag_seconds=max_replica_lag_seconds,
+                ttl_seconds=replica_health_ttl_seconds,
+                logger=self._log,
+            )
+        self._cache = ResultCache(redis_url, ttl_seconds=cache_ttl_seconds, logger=self._log) if redis_url else None
+
+    # queries -------------------------------------------------------------
+
+    def query(self, name: str, **params: Any) -> QueryResult:
+        """Answer query `name` (see params.QUERY_SPECS for its parameters) from the cache, replica or primary."""
+        return self._answer(name, params, read_cache=True)
+
+    def query_raw(self, name: str, **params: Any) -> QueryResult:
+        """The same question answered from raw joins on the platform tables, never cached (benchmarks, audits)."""
+        return self._answer(name, params, read_cache=False, variant="raw")
+
+    def _answer(
+        self, name: str, given: dict[str, Any], *, read_cache: bool, variant: Variant = "rollup"
+    ) -> QueryResult:
+        started = time.perf_counter()
+        bound = bind_params(name, given)
+        cache = self._cache if variant == "rollup" else None  # raw answers are for comparisons: never cached
+        key = cache_key(name, bound)
+        fence: int | None = None
+        if cache is not None:
+            hit, fence = cache.lookup(key)
+            if read_cache and hit is not None:
+                return QueryResult(hit, "cache", True, (time.perf_counter() - started) * 1000, bound)
+        rows, read_lsn, source = self._read(name, bound, variant, fence)
+        if cache is not None:
+            cache.store(key, rows, read_lsn)
+        elapsed = (time.perf_counter() - started) * 1000
+        if elapsed > self.slow_query_ms:
+            self._log.warning(
+                "slow warehouse query %s: %.0f ms (over %d ms; source %s, params %s)",
+                name,
+                elapsed,
+                self.slow_query_ms,
+                source,
+                bound,
+            )
+        return QueryResult(rows, source, False, elapsed, bound)
+
+    def _read(
+        self, name: str, bound: dict[str, Any], variant: Variant, fence: int | None
+    ) -> tuple[list[dict[str, Any]], int, Target]:
+        replica = self._replica
+        if replica is not None and replica.health().usable:
+            try:
+                answer = self._run_on(replica.pool, name, bound, variant, fence)
+            except CONNECTION_ERRORS as error:
+                replica.mark_down(str(error).strip().splitlines()[0])
+            else:
+                if answer is not None:
+                    return answer[0], answer[1], "replica"
+        answer = self._run_on(self._primary, name, bound, variant, None)
+        assert answer is not None  # no fence on the primary: it is the newest data there is
+        return answer[0], answer[1], "primary"
+
+    def _run_on(
+        self, pool: ReadPool, name: str, bound: dict[str, Any], variant: Variant, fence: int | None
+    ) -> tuple[list[dict[str, Any]], int] | None:
+        """Rows and the WAL position they are at least as new as; None if the server is behind `fence`."""
+        with pool.connection() as conn, conn.cursor() as cur:
+            cur.execute(load_sql("warehouse/service/begin_read.sql"), {"timeout_ms": str(self.statement_timeout_ms)})
+            read_lsn = parse_lsn(cur.fetchone()[1]) or 0
+            if fence is not None and read_lsn < fence:
+                self._log.warning(
+                    "replica at %s is behind the last rollup refresh (%s); query %s goes to the primary",
+                    format_lsn(read_lsn),
+                    format_lsn(fence),
+                    name,
+                )
+                return None
+            try:
+                columns, rows = run_query(cur, name, bound, variant)
+            except psycopg2.errors.QueryCanceled as error:
+                raise QueryTimeoutError(
+                    f"warehouse query {name!r} ({variant}) cancelled after the statement timeout of "
+                    f"{self.statement_timeout_ms} ms"
+                ) from error
+        return _rows(columns, rows), read_lsn
+
+    @contextmanager
+    def read_connection(self, target: Target = "primary") -> Iterator[PgConnection]:
+        """A pooled connection as the service's (read-only) role, e.g. for health checks or ad-hoc reads."""
+        if target == "primary":
+            pool = self._primary
+        elif self._replica is not None:
+            pool = self._replica.pool
+        else:
+            raise WarehouseConfigError("no replica configured")
+        with pool.connection() as conn:
+            yield conn
+
+    # cache ---------------------------------------------------------------
+
+    def invalidate(self, prefix: str = "") -> int:
+        """Delete cached answers whose key starts with `lct:wh:<prefix>` (a query name, or '' for all)."""
+        if self._cache is None:
+            return 0
+        return self._cache.invalidate(prefix) or 0
+
+    def warm_cache(self, queries: Iterable[str | tuple[str, dict[str, Any]]] | None = None) -> dict[str, Any]:
+        """Run the common queries (default parameters) and store fresh answers; per-query row counts and times."""
+        started = time.perf_counter()
+        report: dict[str, Any] = {}
+        for item in queries if queries is not None else COMMON_QUERIES:
+            name, params = (item, {}) if isinstance(item, str) else item
+            result = self._answer(name, dict(params), read_cache=False)
+            report[name] = {"rows": len(result.rows), "source": result.source, "ms": round(result.elapsed_ms, 1)}
+        report["seconds"] = round(time.perf_counter() - started, 3)
+        return report
+
+    # refresh -------------------------------------------------------------
+
+    def refresh_rollups(self, concurrently: bool = True) -> dict[str, Any]:
+        """Refresh every rollup, then invalidate the cache without letting a lagging replica refill it.
+
+        After the refreshes commit, the primary's WAL position X becomes the cache's fence: no result read
+        below X is cached, and a replica below X is not read. Then wait (catch_up_timeout_seconds at most)
+        for the replica to replay past X and invalidate. If it does not catch up in time the cache is
+        invalidated all the same: the fence keeps the old rows out until it does.
+        """
+        if self._admin_url is None:
+            raise WarehouseConfigError("refresh_rollups needs admin_url: the role that owns the rollups")
+        started = time.perf_counter()
+        admin_dsn = libpq_dsn(self._admin_url)
+        refreshed = refresh_all(
+            lambda: psycopg2.connect(admin_dsn), concurrently=concurrently, workers=self.refresh_workers
+        )
+        fence = self._primary_lsn(admin_dsn)
+        fenced = self._cache.set_fence(fence) if self._cache is not None else None
+        caught_up = self._wait_for_replica(fence)
+        if caught_up is False:
+            self._log.warning(
+                "replica did not replay past %s within %.0f s: cache fenced there (replica reads below it are "
+                "neither served nor cached)",
+                format_lsn(fence),
+                self.catch_up_timeout_seconds,
+            )
+        invalidated = self._cache.invalidate("") if self._cache is not None else 0
+        report = {
+            "views": refreshed,
+            "seconds": round(time.perf_counter() - started, 3),
+            "fence_lsn": format_lsn(fence),
+            "cache_fenced": fenced,
+            "replica_caught_up": caught_up,
+            "invalidated": invalidated,
+        }
+        failed = [v for v in refreshed if "error" in v or "skipped" in v]
+        if failed:
+            raise RefreshError(f"{len(failed)} rollup(s) not refreshed: {failed}; report: {report}")
+        return report
+
+    @staticmethod
+    def _primary_lsn(admin_dsn: str) -> int:
+        conn = psycopg2.connect(admin_dsn)
+        try:
+            with conn.cursor() as cur:
+                cur.execute(load_sql("warehouse/service/current_lsn.sql"))
+                lsn = parse_lsn(cur.fetchone()[0])
+        finally:
+            conn.close()
+        assert lsn is not None
+        return lsn
+
+    def _wait_for_replica(self, target: int, poll_seconds: float = 0.05) -> bool | None:
+        """True once the replica replayed past `target`; False on timeout or error; None without a replica."""
+        if self._replica is None:
+            return None
+        deadline = time.monotonic() + self.catch_up_timeout_seconds
+        while True:
+            replayed = self._replica_replay_lsn()
+            if replayed is not None and replayed >= target:
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(poll_seconds)
+
+    def _replica_replay_lsn(self) -> int | None:
+        try:
+            with self.read_connection("replica") as conn, conn.cursor() as cur:
+                cur.execute(load_sql("warehouse/service/replay_lsn.sql"))
+                return parse_lsn(cur.fetchone()[0])
+        except CONNECTION_ERRORS:
+            return None
+
+    # health --------------------------------------------------------------
+
+    def health(self) -> dict[str, Any]:
+        """Fresh probes of the primary, the replica and Redis, and where queries would go now."""
+        report: dict[str, Any] = {"primary": self._probe_primary()}
+        if self._replica is None:
+            report["replica"] = None
+        else:
+            replica = self._replica.health(force=True)
+            report["replica"] = {
+                "ok": replica.usable,
+                "reason": replica.reason,
+                "lag_seconds": replica.lag_seconds,
+                "replay_lsn": format_lsn(replica.replay_lsn) if replica.replay_lsn is not None else None,
+            }
+        if self._cache is None:
+            report["redis"] = None
+        else:
+            ok = self._cache.ping()
+            fence = self._cache.fence() if ok else None
+            report["redis"] = {"ok": ok, "fence_lsn": format_lsn(fence) if fence is not None else None}
+        usable = report["replica"] is not None and report["replica"]["ok"]
+        report["route"] = "replica" if usable else "primary"
+        report["ok"] = report["primary"]["ok"]
+        return report
+
+    def _probe_primary(self) -> dict[str, Any]:
+        try:
+            with self._primary.connection() as conn, conn.cursor() as cur:
+                cur.execute(load_sql("warehouse/service/begin_read.sql"), {"timeout_ms": "2000"})
+                return {"ok": True, "lsn": cur.fetchone()[1]}
+        except CONNECTION_ERRORS as error:
+            return {"ok": False, "error": str(error).strip().splitlines()[0]}
+
+    def close(self) -> None:
+        """Release every pooled connection."""
+        self._primary.dispose()
+        if self._replica is not None:
+            self._replica.pool.dispose()
+        if self._cache is not None:
+            self._cache.close()
+
+    def __enter__(self) -> WarehouseService:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()

@@ -1,0 +1,1 @@
+SELECT rolcanlogin FROM pg_catalog.pg_roles WHERE rolname = %(role)s

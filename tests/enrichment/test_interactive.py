@@ -1,0 +1,477 @@
+"""`lct enrich` driven through its prompts with scripted answers, on a real PostgreSQL."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from lct_pipelines.cli import main as cli_main
+from lct_pipelines.enrichment import interactive
+from lct_pipelines.enrichment.interactive import (
+    EnrichmentError,
+    current_school_year,
+    enrich_district,
+    import_file,
+    print_status,
+    run_campaign,
+)
+from lct_pipelines.paths import project_root
+from lct_pipelines.services.ports import free_port
+from tests.conftest import SHARED_DATA
+from tests.enrichment.test_campaign import (
+    WI_ENRICHED,
+    WI_TOP9,
+    Crafted,
+    bell_rows,
+    create_views,
+    insert_bell,
+    insert_districts,
+    seed_wisconsin,
+    wi_leaid,
+)
+
+SCHEDULE_YEAR = "2024-25"
+FIRST = "elementary minutes (60-600; Enter skips this district): "
+MIDDLE = "middle minutes (60-600): "
+HIGH = "high minutes (60-600): "
+SOURCE = "source [manual entry]: "
+CONFIDENCE = "confidence (high/medium/low): "
+FULL_DISTRICT = [FIRST, MIDDLE, HIGH, SOURCE, CONFIDENCE]
+REAL_FILE = SHARED_DATA / "bell_schedules_2024_25.csv"
+HEADER = (
+    "district_id,district_name,state,year,grade_level,instructional_minutes,start_time,end_time,"
+    "lunch_duration,source,confidence,method,notes\n"
+)
+
+
+class Script:
+    """An `input` replacement: hands out the answers in order, records the prompts, raises exceptions given."""
+
+    def __init__(self, *answers: str | type[BaseException]) -> None:
+        self.answers = list(answers)
+        self.prompts: list[str] = []
+
+    def __call__(self, prompt: str) -> str:
+        self.prompts.append(prompt)
+        if not self.answers:
+            raise AssertionError(f"prompted once more than scripted: {prompt!r}")
+        answer = self.answers.pop(0)
+        if isinstance(answer, type):
+            raise answer
+        return answer
+
+
+def _row(n: int, level: str, minutes: float, source: str, confidence: str) -> tuple:
+    return (wi_leaid(n), f"District {n}", "WI", SCHEDULE_YEAR, level, minutes, source, confidence, "manual_entry")
+
+
+def _enriched_row() -> tuple:
+    return (wi_leaid(WI_ENRICHED), None, None, SCHEDULE_YEAR, "high", 400.0, None, "high", "web_scraping")
+
+
+def _campaign(url: str, script: Script, **kwargs: object) -> tuple[interactive.CampaignOutcome, str]:
+    out = io.StringIO()
+    outcome = run_campaign(url, "wi", year=SCHEDULE_YEAR, input_fn=script, out=out, **kwargs)
+    return outcome, out.getvalue()
+
+
+# --- the campaign -------------------------------------------------------------------------------------------
+
+
+def test_campaign_shows_the_9_largest_unenriched_in_enrollment_order_with_their_search_query(
+    database_url: str,
+) -> None:
+    seed_wisconsin(database_url)
+    script = Script(*[""] * 9)
+    outcome, out = _campaign(database_url, script)
+
+    overview = [line for line in out.splitlines() if line.startswith("   ") and "District" in line]
+    assert [line.split()[1] for line in overview] == [wi_leaid(n) for n in WI_TOP9]
+    headers = [line for line in out.splitlines() if line.startswith("[")]
+    assert headers[0] == "[1/9] District 4 (LEAID 5500004, WI), 30,000 K-12 students (2023-24)"
+    assert [h.split()[2] for h in headers] == [str(n) for n in WI_TOP9]
+    searches = [line for line in out.splitlines() if line.startswith("  search: ")]
+    assert searches == [f"  search: District {n} WI bell schedule" for n in WI_TOP9]
+    assert script.prompts == [FIRST] * 9
+    assert [d.leaid for d in outcome.skipped] == [wi_leaid(n) for n in WI_TOP9]
+    assert (outcome.saved, outcome.interrupted, outcome.exit_code) == ([], False, 0)
+    assert "summary: 0 saved, 9 skipped" in out
+    assert "  WI districts with a bell schedule: 1 -> 1 of 12" in out
+    assert bell_rows(database_url) == [_enriched_row()]
+
+
+def test_campaign_shows_each_district_current_minutes_and_their_source(database_url: str) -> None:
+    seed_wisconsin(database_url)
+    _, out = _campaign(database_url, Script(""), limit=1)
+    assert (
+        "  level       students  minutes now\n"
+        "  elementary    15,000  315 (state requirement)\n"
+        "  middle         6,000  379 (state requirement)\n"
+        "  high           9,000  379 (state requirement)\n"
+    ) in out
+
+
+def test_bad_minutes_and_confidence_re_prompt_and_the_valid_retry_is_saved(database_url: str) -> None:
+    seed_wisconsin(database_url)
+    script = Script("abc", "59", "601", "360", "-5", "370.5", "380", "", "sure", "", "H")
+    outcome, out = _campaign(database_url, script, target=1)
+
+    assert script.prompts == [FIRST] * 4 + [MIDDLE] * 2 + [HIGH, SOURCE] + [CONFIDENCE] * 3
+    assert "  'abc' is not a number of minutes (60-600); try again" in out
+    assert "  instructional_minutes 59 outside 60-600; try again" in out
+    assert "  instructional_minutes 601 outside 60-600; try again" in out
+    assert "  '-5' is not a number of minutes (60-600); try again" in out
+    assert "  'sure' is not a confidence: high, medium or low (h, m, l); try again" in out
+    assert "  '' is not a confidence: high, medium or low (h, m, l); try again" in out
+    assert bell_rows(database_url) == [
+        _row(4, "elementary", 360.0, "manual entry", "high"),
+        _row(4, "high", 380.0, "manual entry", "high"),
+        _row(4, "middle", 370.5, "manual entry", "high"),
+        _enriched_row(),
+    ]
+    assert [s.leaid for s in outcome.saved] == [wi_leaid(4)]
+
+
+def test_enter_skips_a_district_and_the_campaign_stops_after_3_saves(database_url: str) -> None:
+    seed_wisconsin(database_url)
+    script = Script(
+        "",  # District 4: skipped
+        *("300", "310", "320", "district website", "m"),  # District 10
+        *("330", "340", "350", "", "low"),  # District 6
+        *("360", "370", "380", "  ", "h"),  # District 2
+    )
+    outcome, out = _campaign(database_url, script)
+
+    assert script.prompts == [FIRST, *FULL_DISTRICT * 3]
+    assert "[4/9] District 2 (" in out and "[5/9]" not in out  # District 8, next in line, is never shown
+    assert [d.leaid for d in outcome.skipped] == [wi_leaid(4)]
+    assert [s.leaid for s in outcome.saved] == [wi_leaid(10), wi_leaid(6), wi_leaid(2)]
+    assert (outcome.enriched_before, outcome.enriched_after, outcome.exit_code) == (1, 4, 0)
+    assert "3 districts saved: that is this campaign's goal." in out
+    assert "summary: 3 saved, 1 skipped" in out
+    assert "  saved    5500010  District 10: elementary 300, middle 310, high 320" in out
+    assert "  skipped  5500004  District 4" in out
+    assert "  WI districts with a bell schedule: 1 -> 4 of 12" in out
+    assert bell_rows(database_url) == [
+        _row(2, "elementary", 360.0, "manual entry", "high"),
+        _row(2, "high", 380.0, "manual entry", "high"),
+        _row(2, "middle", 370.0, "manual entry", "high"),
+        _row(6, "elementary", 330.0, "manual entry", "low"),
+        _row(6, "high", 350.0, "manual entry", "low"),
+        _row(6, "middle", 340.0, "manual entry", "low"),
+        _row(10, "elementary", 300.0, "district website", "medium"),
+        _row(10, "high", 320.0, "district website", "medium"),
+        _row(10, "middle", 310.0, "district website", "medium"),
+        _enriched_row(),
+    ]
+
+
+def test_a_second_campaign_does_not_offer_the_districts_just_saved(database_url: str) -> None:
+    seed_wisconsin(database_url)
+    _campaign(database_url, Script("300", "310", "320", "", "h"), target=1)
+    script = Script("")
+    _, out = _campaign(database_url, script, limit=1)
+    assert "[1/1] District 10 (LEAID 5500010" in out
+
+
+@pytest.mark.parametrize("stop", [KeyboardInterrupt, EOFError])
+@pytest.mark.parametrize("answered", [1, 4], ids=["after-elementary", "at-confidence"])
+def test_ctrl_c_or_eof_mid_district_saves_nothing_of_it_and_keeps_the_earlier_ones(
+    database_url: str, stop: type[BaseException], answered: int
+) -> None:
+    seed_wisconsin(database_url)
+    district_10 = ["350", "360", "370", "web"][:answered]
+    script = Script("300", "310", "320", "", "h", *district_10, stop)
+    outcome, out = _campaign(database_url, script)
+
+    assert script.prompts == [*FULL_DISTRICT, *FULL_DISTRICT[: answered + 1]]
+    assert (outcome.interrupted, outcome.exit_code) == (True, 130)
+    assert [s.leaid for s in outcome.saved] == [wi_leaid(4)]
+    assert outcome.interrupted_at is not None and outcome.interrupted_at.leaid == wi_leaid(10)
+    assert "interrupted: nothing of 5500010 District 10 was saved; 1 district(s) saved before are kept." in out
+    assert "  WI districts with a bell schedule: 1 -> 2 of 12" in out
+    assert [row[0] for row in bell_rows(database_url)] == [wi_leaid(4)] * 3 + [wi_leaid(WI_ENRICHED)]
+
+
+def test_campaign_before_any_import_for_an_absent_or_malformed_state_is_an_error(database_url: str) -> None:
+    with pytest.raises(EnrichmentError, match="no NCES directory imported yet"):
+        run_campaign(database_url, "WI", input_fn=Script(), out=io.StringIO())
+    seed_wisconsin(database_url)
+    with pytest.raises(EnrichmentError, match="no district of TX in the 2023-24 directory"):
+        run_campaign(database_url, "TX", input_fn=Script(), out=io.StringIO())
+    with pytest.raises(EnrichmentError, match="not a 2-letter postal code"):
+        run_campaign(database_url, "Wisconsin", input_fn=Script(), out=io.StringIO())
+
+
+def test_campaign_saves_for_the_current_school_year_by_default(database_url: str) -> None:
+    seed_wisconsin(database_url)
+    run_campaign(database_url, "WI", input_fn=Script("300", "310", "320", "", "h"), out=io.StringIO(), target=1)
+    assert {row[3] for row in bell_rows(database_url) if row[0] == wi_leaid(4)} == {current_school_year()}
+
+
+# --- one district -------------------------------------------------------------------------------------------
+
+
+def test_district_accepts_an_unpadded_or_padded_leaid(database_url: str) -> None:
+    insert_districts(database_url, [Crafted("0100005", "Albertville City", "AL", 100, 50, 60)])
+    for leaid, minutes in (("100005", "300"), ("0100005", "310")):
+        outcome = enrich_district(
+            database_url,
+            leaid,
+            year=SCHEDULE_YEAR,
+            input_fn=Script(minutes, "320", "330", "", "l"),
+            out=io.StringIO(),
+        )
+        assert [s.leaid for s in outcome.saved] == ["0100005"]
+    assert [(r[0], r[4], r[5], r[7]) for r in bell_rows(database_url)] == [
+        ("0100005", "elementary", 310.0, "low"),
+        ("0100005", "high", 330.0, "low"),
+        ("0100005", "middle", 320.0, "low"),
+    ]
+
+
+@pytest.mark.parametrize("leaid", ["5599999", "12345678", "55-001"])
+def test_district_with_an_unknown_or_malformed_leaid_is_an_error(database_url: str, leaid: str) -> None:
+    seed_wisconsin(database_url)
+    with pytest.raises(EnrichmentError, match="LEAID"):
+        enrich_district(database_url, leaid, input_fn=Script(), out=io.StringIO())
+
+
+def test_a_level_without_students_may_be_left_out_but_one_with_students_is_required(database_url: str) -> None:
+    insert_districts(
+        database_url,
+        [Crafted("5500001", "High Only", high=900), Crafted("5500002", "Unified", elementary=1, middle=2, high=3)],
+    )
+    high_only = Script("390", "", "", "", "m")
+    enrich_district(database_url, "5500001", year=SCHEDULE_YEAR, input_fn=high_only, out=io.StringIO())
+    assert high_only.prompts == [
+        "high minutes (60-600; Enter skips this district): ",
+        "elementary minutes (60-600; Enter: none, no elementary students): ",
+        "middle minutes (60-600; Enter: none, no middle students): ",
+        SOURCE,
+        CONFIDENCE,
+    ]
+    unified = Script("300", "", "310", "320", "", "h")
+    out = io.StringIO()
+    enrich_district(database_url, "5500002", year=SCHEDULE_YEAR, input_fn=unified, out=out)
+    assert unified.prompts == [FIRST, MIDDLE, MIDDLE, HIGH, SOURCE, CONFIDENCE]
+    assert "  middle is required: the district has 2 middle students; try again" in out.getvalue()
+    assert [(r[0], r[4], r[5]) for r in bell_rows(database_url)] == [
+        ("5500001", "high", 390.0),
+        ("5500002", "elementary", 300.0),
+        ("5500002", "high", 320.0),
+        ("5500002", "middle", 310.0),
+    ]
+
+
+def test_district_shows_a_bell_schedule_it_already_has_and_updates_it(database_url: str) -> None:
+    seed_wisconsin(database_url)
+    insert_bell(database_url, wi_leaid(4), "middle", 350, year=SCHEDULE_YEAR)
+    out = io.StringIO()
+    outcome = enrich_district(
+        database_url, "5500004", year=SCHEDULE_YEAR, input_fn=Script("300", "355", "379", "", "h"), out=out
+    )
+    assert "  middle         6,000  350 (bell schedule)" in out.getvalue()
+    counts = outcome.saved[0].counts
+    assert (counts.added, counts.updated, counts.unchanged) == (2, 1, 0)
+
+
+def test_district_interrupted_saves_nothing_and_exits_130(database_url: str) -> None:
+    seed_wisconsin(database_url)
+    out = io.StringIO()
+    outcome = enrich_district(
+        database_url, "5500004", year=SCHEDULE_YEAR, input_fn=Script("300", KeyboardInterrupt), out=out
+    )
+    assert (outcome.interrupted, outcome.exit_code, outcome.saved) == (True, 130, [])
+    assert "interrupted: nothing of 5500004 District 4 was saved; none was saved before." in out.getvalue()
+    assert bell_rows(database_url) == [_enriched_row()]
+
+
+# --- status -------------------------------------------------------------------------------------------------
+
+
+def test_status_prints_the_progress_table_of_every_state_or_one(database_url: str) -> None:
+    seed_wisconsin(database_url)
+    insert_districts(database_url, [Crafted(f"170000{n}", f"IL {n}", "IL", high=10) for n in range(2, 5)])
+    for n in range(2, 5):
+        insert_bell(database_url, f"170000{n}", "high", 360)
+    create_views(database_url, "mv_state_enrichment_progress")
+    out = io.StringIO()
+    assert print_status(database_url, out=out) == 0
+    assert out.getvalue() == (
+        "bell-schedule campaign, 2023-24 directory (as of the last pipeline run)\n"
+        "state  districts  enriched  percent  complete\n"
+        "IL             4         3   75.00%  yes\n"
+        "WI            12         1    8.33%\n"
+        "1 of 2 states complete\n"
+    )
+    one = io.StringIO()
+    print_status(database_url, "wi", out=one)
+    assert one.getvalue().splitlines()[2:] == ["WI            12         1    8.33%"]
+
+
+def test_status_before_the_first_pipeline_run_or_for_an_unknown_state_is_an_error(database_url: str) -> None:
+    seed_wisconsin(database_url)
+    with pytest.raises(EnrichmentError, match=r"lct.mv_state_enrichment_progress does not exist yet"):
+        print_status(database_url, out=io.StringIO())
+    create_views(database_url, "mv_state_enrichment_progress")
+    with pytest.raises(EnrichmentError, match="no districts for TX"):
+        print_status(database_url, "TX", out=io.StringIO())
+
+
+# --- import -------------------------------------------------------------------------------------------------
+
+
+def test_importing_the_81_real_schedules_adds_them_and_a_reimport_changes_nothing(database_url: str) -> None:
+    if not REAL_FILE.exists():
+        pytest.skip(f"{REAL_FILE} not present (a user's clone has no shared/ folder)")
+    out = io.StringIO()
+    first = import_file(database_url, REAL_FILE, out=out)
+    again = import_file(database_url, REAL_FILE, out=out)
+    assert (first.added, first.updated, first.unchanged, first.rejected, first.exit_code) == (81, 0, 0, [], 0)
+    assert (again.added, again.updated, again.unchanged, again.rejected) == (0, 0, 81, [])
+    assert out.getvalue().splitlines() == [
+        "import bell_schedules_2024_25.csv: 81 added, 0 updated, 0 unchanged, 0 rejected",
+        "import bell_schedules_2024_25.csv: 0 added, 0 updated, 81 unchanged, 0 rejected",
+    ]
+    assert len(bell_rows(database_url)) == 81
+
+
+def test_import_rejects_a_bad_row_with_its_line_and_reason_and_saves_the_others(
+    database_url: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "bell.csv"
+    path.write_text(
+        HEADER
+        + "5500001,District 1,WI,2024-25,elementary,360,,,,site,high,web_scraping,\n"
+        + "5500002,District 2,WI,2024-25,middle,601,,,,site,high,web_scraping,\n"
+        + "5500003,District 3,wi,2024-25,high,380,,,,site,m,web_scraping,\n"
+    )
+    out = io.StringIO()
+    outcome = import_file(database_url, path, out=out)
+    assert (outcome.added, outcome.updated, outcome.unchanged, outcome.exit_code) == (1, 0, 0, 1)
+    assert [(r.line, r.district_id) for r in outcome.rejected] == [(3, "5500002"), (4, "5500003")]
+    assert out.getvalue().splitlines() == [
+        "import bell.csv: 1 added, 0 updated, 0 unchanged, 2 rejected",
+        "  line 3 ('5500002'): instructional_minutes 601 outside 60-600",
+        "  line 4 ('5500003'): confidence 'm' is not one of high, medium, low",
+    ]
+    assert [(r[0], r[4], r[5]) for r in bell_rows(database_url)] == [("5500001", "elementary", 360.0)]
+
+
+def test_import_of_a_missing_or_unreadable_file_is_an_error(database_url: str, tmp_path: Path) -> None:
+    with pytest.raises(EnrichmentError, match="no such file"):
+        import_file(database_url, tmp_path / "absent.csv", out=io.StringIO())
+    bad = tmp_path / "bad.csv"
+    bad.write_text("district_id,year\n1,2024-25\n")
+    with pytest.raises(EnrichmentError, match="missing column"):
+        import_file(database_url, bad, out=io.StringIO())
+
+
+# --- values -------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("today", "year"),
+    [(date(2026, 11, 24), "2026-27"), (date(2025, 7, 31), "2024-25"), (date(2025, 8, 1), "2025-26")],
+)
+def test_current_school_year_starts_in_august(today: date, year: str) -> None:
+    assert current_school_year(today) == year
+
+
+@pytest.mark.parametrize("year", ["2024", "2024-26", "24-25", "2099-01"])
+def test_a_malformed_year_is_refused(database_url: str, year: str) -> None:
+    with pytest.raises(EnrichmentError, match="not a school year"):
+        run_campaign(database_url, "WI", year=year, input_fn=Script(), out=io.StringIO())
+
+
+# --- the command line ---------------------------------------------------------------------------------------
+
+
+def test_main_reads_piped_answers_line_by_line_and_echoes_them(database_url: str) -> None:
+    seed_wisconsin(database_url)
+    stdin = io.StringIO("\n300\n310\n320\n\nh\n")
+    stdout = io.StringIO()
+    code = interactive.main(
+        ["--state", "WI", "--year", SCHEDULE_YEAR], stdin=stdin, stdout=stdout, database_url=database_url
+    )
+    out = stdout.getvalue()
+    assert code == 130  # the input ended at District 6's first prompt
+    assert f"{FIRST}\n  skipped 5500004" in out
+    assert f"{FIRST}300\n{MIDDLE}310\n{HIGH}320\n{SOURCE}\n{CONFIDENCE}h\n" in out
+    assert "interrupted: nothing of 5500006 District 6 was saved; 1 district(s) saved before are kept." in out
+    assert [row[0] for row in bell_rows(database_url)] == [wi_leaid(10)] * 3 + [wi_leaid(WI_ENRICHED)]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--district", "5599999"], "unknown LEAID 5599999"),
+        (["--state", "WI", "--district", "5500004"], "either --state"),
+        (["--status", "--district", "5500004"], "--status takes only --state"),
+        (["--state", "WI", "import", "x.csv"], "takes no other option"),
+        ([], "say what to do"),
+    ],
+)
+def test_main_reports_user_errors_with_exit_code_2(
+    database_url: str, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    seed_wisconsin(database_url)
+    assert interactive.main(argv, stdin=io.StringIO(), stdout=io.StringIO(), database_url=database_url) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_main_imports_a_file(database_url: str, tmp_path: Path) -> None:
+    path = tmp_path / "bell.csv"
+    path.write_text(HEADER + "5500001,District 1,WI,2024-25,elementary,360,,,,site,high,web_scraping,\n")
+    stdout = io.StringIO()
+    assert interactive.main(["import", str(path)], stdin=io.StringIO(), stdout=stdout, database_url=database_url) == 0
+    assert stdout.getvalue() == "import bell.csv: 1 added, 0 updated, 0 unchanged, 0 rejected\n"
+
+
+def test_answers_piped_into_the_real_process_are_saved(database_url: str) -> None:
+    seed_wisconsin(database_url)
+    result = subprocess.run(
+        [sys.executable, "-m", "lct_pipelines.enrichment.interactive", "--district", "5500004", "--year", "2024-25"],
+        input="360\n370\n380\nschool website\nm\n",
+        capture_output=True,
+        text=True,
+        cwd=project_root(),
+        env={**os.environ, "LCT_DATABASE_URL": database_url},
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"{FIRST}360\n{MIDDLE}370\n{HIGH}380\n{SOURCE}school website\n{CONFIDENCE}m\n" in result.stdout
+    assert [(r[0], r[4], r[5], r[6], r[7]) for r in bell_rows(database_url) if r[0] == wi_leaid(4)] == [
+        ("5500004", "elementary", 360.0, "school website", "medium"),
+        ("5500004", "high", 380.0, "school website", "medium"),
+        ("5500004", "middle", 370.0, "school website", "medium"),
+    ]
+
+
+def test_main_with_an_unreachable_database_says_so_with_exit_code_2(capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"postgresql://nobody:x@127.0.0.1:{free_port()}/lct"
+    assert interactive.main(["--status"], stdin=io.StringIO(), stdout=io.StringIO(), database_url=url) == 2
+    assert "cannot reach the database (" in capsys.readouterr().err
+
+
+def _options(parser: argparse.ArgumentParser) -> list[tuple[str, ...]]:
+    return sorted((action.dest, *action.option_strings) for action in parser._actions)
+
+
+def test_the_lct_enrich_command_once_wired_has_the_options_of_configure_parser() -> None:
+    parser = cli_main.build_parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    if "enrich" not in commands.choices:
+        pytest.skip("`lct enrich` is not wired into lct_pipelines/cli/main.py yet")
+    assert _options(commands.choices["enrich"]) == _options(interactive.build_parser())
+    parsed = parser.parse_args(["enrich", "import", "bell.csv"])
+    assert (parsed.enrich_action, str(parsed.file)) == ("import", "bell.csv")

@@ -1,0 +1,112 @@
+"""The rollups: idempotent creation, equal to their raw-join definitions, refreshable without blocking."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import psycopg2
+import pytest
+from psycopg2.extensions import connection as PgConnection
+
+from lct_pipelines.db.sqlfiles import load_sql
+from lct_pipelines.warehouse import views
+from lct_pipelines.warehouse.params import WINDOW_DAYS
+from tests.warehouse.conftest import WarehouseDb
+
+SPEC_KEYS = {
+    "student_grade_summary": "student_id, subject_id",
+    "class_progress_summary": "class_id",
+    "teacher_workload": "teacher_id",
+    "subject_performance": "subject_id",
+}
+
+
+@pytest.fixture
+def admin(warehouse_db: WarehouseDb) -> Iterator[PgConnection]:
+    conn = psycopg2.connect(warehouse_db.admin_dsn)
+    yield conn
+    conn.rollback()
+    conn.close()
+
+
+def _refresh_everything_in(conn: PgConnection) -> None:
+    """Plain refreshes inside the caller's transaction, so now() there equals now() in the rollups."""
+    with conn.cursor() as cur:
+        for name in views.ROLLUPS:
+            cur.execute(f"REFRESH MATERIALIZED VIEW analytics.{name}")
+
+
+def test_create_views_is_idempotent_and_creates_every_rollup(admin: PgConnection) -> None:
+    assert views.create_views(admin) == []  # the fixture created them all already
+    with admin.cursor() as cur:
+        cur.execute(load_sql("warehouse/existing_rollups.sql"))
+        assert {row[0] for row in cur.fetchall()} == set(views.ROLLUPS)
+        cur.execute("SELECT count(*) FROM pg_indexes WHERE schemaname = 'analytics' AND indexdef LIKE 'CREATE UNIQUE%'")
+        assert cur.fetchone() == (len(views.ROLLUPS),)
+        # No (auto)vacuum truncation: its ACCESS EXCLUSIVE lock would make readers wait.
+        cur.execute(
+            "SELECT count(*) FROM pg_class WHERE relnamespace = 'analytics'::regnamespace AND relkind = 'm'"
+            " AND 'vacuum_truncate=false' = ANY(reloptions)"
+        )
+        assert cur.fetchone() == (len(views.ROLLUPS),)
+
+
+def test_rollups_are_listed_after_the_rollups_they_read() -> None:
+    position = {name: i for i, name in enumerate(views.ROLLUPS)}
+    for name, deps in views.ROLLUP_DEPENDENCIES.items():
+        assert all(position[d] < position[name] for d in deps), name
+    assert set(views.SPEC_ROLLUPS) <= set(views.ROLLUPS)
+
+
+@pytest.mark.parametrize("name", sorted(SPEC_KEYS))
+def test_each_spec_rollup_equals_its_raw_join_definition(admin: PgConnection, name: str) -> None:
+    _refresh_everything_in(admin)
+    with admin.cursor() as cur:
+        cur.execute(f"SELECT * FROM analytics.{name} ORDER BY {SPEC_KEYS[name]}")
+        rolled = cur.fetchall()
+        rolled_columns = [d.name for d in cur.description]
+        cur.execute(load_sql(f"warehouse/raw/rollups/{name}.sql"))
+        raw = cur.fetchall()
+        assert [d.name for d in cur.description] == rolled_columns
+    assert len(rolled) > 5
+    assert rolled == raw
+
+
+def test_the_windowed_rollups_hold_exactly_the_accepted_windows(admin: PgConnection) -> None:
+    with admin.cursor() as cur:
+        for name in ("student_subject_windows", "student_engagement_windows"):
+            cur.execute(f"SELECT array_agg(DISTINCT window_days ORDER BY window_days) FROM analytics.{name}")
+            assert cur.fetchone() == (list(WINDOW_DAYS),)
+
+
+def test_a_never_populated_rollup_is_refreshed_plainly_then_concurrently(admin: PgConnection) -> None:
+    with admin.cursor() as cur:
+        cur.execute("REFRESH MATERIALIZED VIEW analytics.subject_performance WITH NO DATA")
+    admin.commit()
+    assert views.is_populated(admin, "subject_performance") is False
+    first = views.refresh_view(admin, "subject_performance", concurrently=True)
+    second = views.refresh_view(admin, "subject_performance", concurrently=True)
+    assert (first["concurrently"], second["concurrently"]) == (False, True)
+    assert views.is_populated(admin, "subject_performance") is True
+
+
+def test_an_unknown_rollup_name_is_refused_before_any_sql(admin: PgConnection) -> None:
+    with pytest.raises(ValueError, match="unknown rollup"):
+        views.refresh_view(admin, "students; DROP TABLE platform.students")
+
+
+def test_view_statistics_sizes_and_counts_every_rollup_and_platform_table(
+    admin: PgConnection, warehouse_db: WarehouseDb
+) -> None:
+    stats = {(s["schema"], s["name"]): s for s in views.view_statistics(admin)}
+    assert set(stats) == {("analytics", n) for n in views.ROLLUPS} | {("platform", t) for t in warehouse_db.counts}
+    with admin.cursor() as cur:
+        for name in views.ROLLUPS:
+            cur.execute(f"SELECT count(*) FROM analytics.{name}")
+            assert stats[("analytics", name)]["row_count"] == cur.fetchone()[0]
+            assert stats[("analytics", name)]["row_count_exact"] is True
+            assert stats[("analytics", name)]["total_bytes"] > 0
+    # Platform tables were ANALYZEd after the load: the estimate is exact at this size.
+    for table, count in warehouse_db.counts.items():
+        assert stats[("platform", table)]["row_count"] == count
+        assert stats[("platform", table)]["row_count_exact"] is False
