@@ -18,10 +18,9 @@ from sqlalchemy import text
 
 from lct_pipelines.assets.metadata import column_schema, markdown_table
 from lct_pipelines.assets.partitions import school_years
-from lct_pipelines.db.models import GRADE_COLUMNS
 from lct_pipelines.db.sqlfiles import load_sql
 from lct_pipelines.db.staging import replace_partition
-from lct_pipelines.lct.scopes import BANDS
+from lct_pipelines.lct.scopes import BANDS, GRADE_COLUMNS
 from lct_pipelines.nces import reader
 from lct_pipelines.nces.categories import STAFF_TIERS
 from lct_pipelines.nces.reader import NcesFileError

@@ -26,32 +26,6 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 NCES_SCHEMA = "nces"
 LCT_SCHEMA = "lct"
 
-GRADE_COLUMNS = (
-    "prek",
-    "kg",
-    "g1",
-    "g2",
-    "g3",
-    "g4",
-    "g5",
-    "g6",
-    "g7",
-    "g8",
-    "g9",
-    "g10",
-    "g11",
-    "g12",
-    "g13",
-    "ungraded",
-    "adult_ed",
-)
-BAND_COLUMNS = (
-    "enrollment_k12",
-    "enrollment_elementary",
-    "enrollment_middle",
-    "enrollment_high",
-    "enrollment_secondary",
-)
 
 
 class Base(DeclarativeBase):
