@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine
 
+from lct_pipelines.change_detection import diff_fingerprints
 from lct_pipelines.db import lct_store
 from lct_pipelines.db.staging import transaction
 from lct_pipelines.lct.calculate import NOT_CALCULABLE_COLUMNS, calculate_lct
@@ -48,16 +49,6 @@ class CalculationOutcome:
     @property
     def compute_and_write_seconds(self) -> float:
         return self.compute_seconds + self.write_seconds
-
-
-def _changed(now: pd.DataFrame, stored: pd.DataFrame) -> tuple[list[str], list[str]]:
-    merged = now.merge(stored, on="leaid", how="outer", suffixes=("_now", "_stored"), indicator=True)
-    changed = merged[
-        (merged["_merge"] == "left_only")
-        | ((merged["_merge"] == "both") & (merged["fingerprint_now"] != merged["fingerprint_stored"]))
-    ]
-    vanished = merged[merged["_merge"] == "right_only"]
-    return sorted(changed["leaid"]), sorted(vanished["leaid"])
 
 
 def summarize_for_audit(report: dict[str, Any]) -> dict[str, Any]:
@@ -100,7 +91,7 @@ def _calculate(engine: Engine, year: str, run_type: str, run_id: str, started_at
         changed: list[str] = []
         vanished: list[str] = []
         if run_type == INCREMENTAL:
-            changed, vanished = _changed(fingerprints, lct_store.stored_fingerprints(cur, year))
+            changed, vanished = diff_fingerprints(fingerprints, lct_store.stored_fingerprints(cur, year))
             fingerprints = fingerprints[fingerprints["leaid"].isin(changed)]
         detect_seconds = time.perf_counter() - clock
         clock = time.perf_counter()

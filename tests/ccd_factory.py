@@ -34,6 +34,7 @@ STATES = {
     "WI": ("55", "WISCONSIN"),
     "TX": ("48", "TEXAS"),
     "DC": ("11", "DISTRICT OF COLUMBIA"),
+    "MN": ("27", "MINNESOTA"),
 }
 
 

@@ -106,4 +106,7 @@ def dagster_env(
     """lct_env plus a Dagster instance storage of its own (a fresh database)."""
     url = pg_server.url(create_database(pg_server, template="postgres"))
     monkeypatch.setenv("DAGSTER_PG_URL", url)
-    return {**lct_env, "DAGSTER_PG_URL": url}
+    # Where `lct` puts it; set here so the test's environment is restored afterwards (bring_up exports it).
+    dagster_home = str(Path(lct_env["LCT_HOME"], "dagster"))
+    monkeypatch.setenv("DAGSTER_HOME", dagster_home)
+    return {**lct_env, "DAGSTER_PG_URL": url, "DAGSTER_HOME": dagster_home}

@@ -1,18 +1,34 @@
 """The enrichment inputs as assets: statutory minutes per state, and bell schedules."""
 
-
 import dagster as dg
 from psycopg2 import sql as pgsql
 
 from lct_pipelines.assets.metadata import markdown_table
 from lct_pipelines.db.sqlfiles import compose_sql
 from lct_pipelines.enrichment.bell_schedule_file import BellScheduleFileError, read_bell_schedule_file
-from lct_pipelines.enrichment.store import load_state_requirements, upsert_bell_schedules
+from lct_pipelines.enrichment.store import (
+    load_state_requirements,
+    state_requirements_seed_sha256,
+    upsert_bell_schedules,
+)
+from lct_pipelines.hashing import sha256_of
 from lct_pipelines.resources import LandingZoneResource, PostgresResource
 
 GROUP = "enrichment"
 STATE_REQUIREMENTS_KEY = dg.AssetKey(["lct", "state_requirements"])
 BELL_SCHEDULES_KEY = dg.AssetKey(["lct", "bell_schedules"])
+
+
+def _already_loaded(context: dg.AssetExecutionContext, digest: str, rows_now: int) -> bool:
+    """The same file was applied by this asset's last materialization and the table still holds rows.
+
+    Re-applying an unchanged file would undo edits made since (`lct enrich`, a corrected state minute);
+    the newest edit wins, and a changed file is an edit too.
+    """
+    event = context.instance.get_latest_materialization_event(context.asset_key)
+    materialization = event.asset_materialization if event else None
+    found = materialization.metadata.get("sha256") if materialization else None
+    return found is not None and found.value == digest and rows_now > 0
 
 
 def _row_count(cur, table: str) -> int:
@@ -25,12 +41,18 @@ def _row_count(cur, table: str) -> int:
     group_name=GROUP,
     kinds={"postgres"},
     description="Statutory daily instructional minutes per state and level (NCES State Education Reforms "
-    "table 1.1, 2020), from the project's seed file; DC and the territories have none (300-minute default).",
+    "table 1.1, 2020), from the project's seed file; DC and the territories have none (300-minute default). "
+    "Loaded when the seed is new or changed, so a correction made in the table since is kept.",
 )
-def state_requirements(postgres: PostgresResource) -> dg.MaterializeResult:
+def state_requirements(context: dg.AssetExecutionContext, postgres: PostgresResource) -> dg.MaterializeResult:
+    digest = state_requirements_seed_sha256()
     with postgres.transaction() as cur:
-        rows = load_state_requirements(cur)
-    return dg.MaterializeResult(metadata={"dagster/row_count": rows})
+        rows = _row_count(cur, "lct.state_requirements")
+        if _already_loaded(context, digest, rows):
+            context.log.info("seed unchanged since its last load: table kept as is")
+        else:
+            rows = load_state_requirements(cur)
+    return dg.MaterializeResult(metadata={"dagster/row_count": rows, "sha256": digest})
 
 
 @dg.asset(
@@ -38,14 +60,23 @@ def state_requirements(postgres: PostgresResource) -> dg.MaterializeResult:
     group_name=GROUP,
     kinds={"postgres"},
     description="Actual daily instructional minutes per district, year and level. Upserted from "
-    "$LCT_DATA_DIR/raw/bell_schedules.csv when present; rows saved by `lct enrich` are never removed.",
+    "$LCT_DATA_DIR/raw/bell_schedules.csv when the file is new or changed since its last load (so a later "
+    "`lct enrich` edit is not overwritten by an unchanged file); rows saved by `lct enrich` are never removed.",
 )
 def bell_schedules(
     context: dg.AssetExecutionContext, landing: LandingZoneResource, postgres: PostgresResource
 ) -> dg.MaterializeResult:
     path = landing.bell_schedules_csv
     metadata: dict[str, object] = {"file": dg.MetadataValue.path(str(path))}
-    if path.exists():
+    digest = sha256_of(path) if path.exists() else None
+    with postgres.transaction() as cur:
+        total = _row_count(cur, "lct.bell_schedules")
+    if digest is not None and _already_loaded(context, digest, total):
+        context.log.info(f"{path} unchanged since its last load: not re-applied (later edits are kept)")
+        metadata["sha256"] = digest
+        metadata["file_unchanged"] = True
+    elif digest is not None:
+        metadata["sha256"] = digest
         try:
             parsed = read_bell_schedule_file(path)
         except BellScheduleFileError as err:
@@ -68,8 +99,6 @@ def bell_schedules(
             )
     else:
         context.log.info(f"no {path}: bell schedules come from `lct enrich` only")
-        with postgres.transaction() as cur:
-            total = _row_count(cur, "lct.bell_schedules")
     metadata["dagster/row_count"] = total
     return dg.MaterializeResult(metadata=metadata)
 

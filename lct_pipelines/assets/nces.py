@@ -6,7 +6,6 @@ untouched and visible.
 """
 
 
-import hashlib
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -20,6 +19,7 @@ from lct_pipelines.assets.metadata import column_schema, markdown_table
 from lct_pipelines.assets.partitions import school_years
 from lct_pipelines.db.sqlfiles import load_sql
 from lct_pipelines.db.staging import replace_partition
+from lct_pipelines.hashing import sha256_of
 from lct_pipelines.lct.scopes import BANDS, GRADE_COLUMNS
 from lct_pipelines.nces import reader
 from lct_pipelines.nces.categories import STAFF_TIERS
@@ -44,11 +44,6 @@ RAW_FILE_SPECS = {
     )
     for kind, label in (("directory", "029 directory"), ("membership", "052 membership"), ("staff", "059 staff"))
 }
-
-
-def sha256_of(path: Path) -> str:
-    with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def enrollment_table(frame: pd.DataFrame) -> pd.DataFrame:

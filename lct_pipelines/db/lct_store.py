@@ -54,8 +54,16 @@ def current_fingerprints(cur: PgCursor, year: str) -> pd.DataFrame:
 
 
 def stored_fingerprints(cur: PgCursor, year: str) -> pd.DataFrame:
-    """`leaid, fingerprint` as of the last calculation of the year."""
-    return read_frame(cur, "lct/stored_fingerprints.sql", {"year": year}, dtype={"leaid": str, "fingerprint": str})
+    """`leaid, fingerprint, run_id` as of the last calculation of the year."""
+    return read_frame(
+        cur, "lct/stored_fingerprints.sql", {"year": year}, dtype={"leaid": str, "fingerprint": str, "run_id": str}
+    )
+
+
+def calculated_years(cur: PgCursor) -> list[str]:
+    """School years with stored fingerprints, i.e. calculated at least once."""
+    cur.execute(load_sql("lct/calculated_years.sql"))
+    return [row[0] for row in cur.fetchall()]
 
 
 def input_hash(inputs: LctInputs) -> str:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from importlib import resources
+from importlib.resources.abc import Traversable
 
 import pandas as pd
 from psycopg2.extensions import cursor as PgCursor
@@ -35,10 +37,18 @@ def upsert_bell_schedules(cur: PgCursor, rows: pd.DataFrame) -> UpsertCounts:
     return counts
 
 
+def _seed_file() -> Traversable:
+    return resources.files("lct_pipelines.seeds").joinpath("state_requirements.csv")
+
+
 def state_requirements_seed() -> pd.DataFrame:
     """The statutory minutes shipped with the project (lct_pipelines/seeds/state_requirements.csv)."""
-    with resources.files("lct_pipelines.seeds").joinpath("state_requirements.csv").open() as handle:
+    with _seed_file().open() as handle:
         return pd.read_csv(handle, dtype={"state": str, "state_name": str})
+
+
+def state_requirements_seed_sha256() -> str:
+    return hashlib.sha256(_seed_file().read_bytes()).hexdigest()
 
 
 def load_state_requirements(cur: PgCursor) -> int:

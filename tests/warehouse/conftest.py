@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import psycopg2
 import pytest
@@ -76,10 +79,14 @@ def wait_for_replay(primary: EmbeddedPostgres, replica: EmbeddedPostgres, timeou
 
 
 @pytest.fixture(scope="session")
-def replica_server(pg_server: EmbeddedPostgres, tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedPostgres]:
-    replica = create_replica(pg_server, tmp_path_factory.mktemp("pg_replica") / "replica", free_port(), REPLICA_SLOT)
+def replica_server(pg_server: EmbeddedPostgres) -> Iterator[EmbeddedPostgres]:
+    # Outside pytest's tmp root, like the primary's: a concurrent pytest session resets that root to 0700,
+    # and the server runs as another user when we are root.
+    root = Path(tempfile.mkdtemp(prefix="lct-test-replica-"))
+    replica = create_replica(pg_server, root / "replica", free_port(), REPLICA_SLOT)
     yield replica
     drop_replica(pg_server, replica, REPLICA_SLOT)
+    shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

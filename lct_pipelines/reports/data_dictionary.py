@@ -1,0 +1,164 @@
+"""The database data dictionary as Markdown: tables from the SQLAlchemy models, views from the live catalogs.
+
+Tables come from the models (the migrations are tested against them), so
+their comments, constraints and relationships are the declared ones; the
+materialized views exist only as SQL, so their columns, indexes and sources
+are read from PostgreSQL, and their description from the comment at the top
+of their `sql/` file.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from psycopg2.extensions import cursor as PgCursor
+from sqlalchemy import CheckConstraint, ForeignKeyConstraint, MetaData, Table, UniqueConstraint
+
+from lct_pipelines.db.sqlfiles import load_sql
+from lct_pipelines.paths import sql_dir
+
+
+@dataclass
+class ViewDoc:
+    schema: str
+    name: str
+    description: str = ""
+    columns: list[tuple[str, str]] = field(default_factory=list)
+    indexes: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+
+    @property
+    def qualified(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+
+def _cell(value: object) -> str:
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def _sql_file_description(name: str) -> str:
+    """The leading `--` comment of sql/**/views/<name>.sql, if there is one."""
+    for path in sorted(sql_dir().glob(f"**/views/{name}.sql")):
+        lines = []
+        for line in path.read_text().splitlines():
+            if not line.startswith("--"):
+                break
+            lines.append(line.removeprefix("--").strip())
+        return " ".join(lines)
+    return ""
+
+
+def read_views(cur: PgCursor) -> list[ViewDoc]:
+    views: dict[tuple[str, str], ViewDoc] = {}
+    cur.execute(load_sql("docs/matview_columns.sql"))
+    for schema, name, column, type_, comment in cur.fetchall():
+        view = views.setdefault((schema, name), ViewDoc(schema, name, comment or _sql_file_description(name)))
+        view.columns.append((column, type_))
+    cur.execute(load_sql("docs/matview_indexes.sql"))
+    for schema, name, indexdef in cur.fetchall():
+        if (schema, name) in views:
+            views[(schema, name)].indexes.append(indexdef)
+    cur.execute(load_sql("docs/matview_sources.sql"))
+    for schema, name, source in cur.fetchall():
+        if (schema, name) in views:
+            views[(schema, name)].sources.append(source)
+    return [views[key] for key in sorted(views)]
+
+
+def _constraints(table: Table) -> list[str]:
+    found = []
+    if table.primary_key.columns:
+        found.append(f"PRIMARY KEY ({', '.join(c.name for c in table.primary_key.columns)})")
+    for constraint in sorted(table.constraints, key=lambda c: str(c.name)):
+        if isinstance(constraint, UniqueConstraint):
+            found.append(f"UNIQUE ({', '.join(c.name for c in constraint.columns)})")
+        elif isinstance(constraint, CheckConstraint):
+            found.append(f"CHECK {constraint.name}: `{constraint.sqltext}`")
+    for index in sorted(table.indexes, key=lambda i: str(i.name)):
+        kind = "UNIQUE INDEX" if index.unique else "INDEX"
+        found.append(f"{kind} {index.name} ({', '.join(c.name for c in index.columns)})")
+    return found
+
+
+def _relationships(table: Table) -> list[str]:
+    found = []
+    for constraint in table.constraints:
+        if isinstance(constraint, ForeignKeyConstraint):
+            target = constraint.elements[0].column.table.fullname
+            found.append(
+                f"({', '.join(c.name for c in constraint.columns)}) references {target} "
+                f"({', '.join(e.column.name for e in constraint.elements)})"
+            )
+    return sorted(found)
+
+
+def _table_section(table: Table, read_by: list[str]) -> list[str]:
+    lines = [f"### {table.fullname}", ""]
+    if table.comment:
+        lines += [table.comment, ""]
+    lines += ["| column | type | null | default | comment |", "|---|---|---|---|---|"]
+    for column in table.columns:
+        default = column.server_default.arg if column.server_default is not None else ""
+        key = " (PK)" if column.primary_key else ""
+        lines.append(
+            f"| {column.name}{key} | {_cell(column.type)} | {'yes' if column.nullable else 'no'} | "
+            f"{_cell(default)} | {_cell(column.comment or '')} |"
+        )
+    lines += ["", "Constraints: " + ("; ".join(_constraints(table)) or "none") + "."]
+    relationships = _relationships(table)
+    if relationships:
+        lines.append("References: " + "; ".join(relationships) + ".")
+    if read_by:
+        lines.append("Read by the views: " + ", ".join(sorted(read_by)) + ".")
+    return [*lines, ""]
+
+
+def _view_section(view: ViewDoc) -> list[str]:
+    lines = [f"### {view.qualified} (materialized view)", ""]
+    if view.description:
+        lines += [view.description, ""]
+    lines += ["| column | type |", "|---|---|"]
+    lines += [f"| {name} | {_cell(type_)} |" for name, type_ in view.columns]
+    lines += ["", "Indexes: " + ("; ".join(f"`{i}`" for i in view.indexes) or "none") + "."]
+    lines += ["Reads: " + (", ".join(view.sources) or "nothing") + ".", ""]
+    return lines
+
+
+def render_data_dictionary(metadata: MetaData, views: list[ViewDoc], generated_at: datetime) -> str:
+    tables = sorted(metadata.tables.values(), key=lambda t: t.fullname)
+    read_by: dict[str, list[str]] = defaultdict(list)
+    for view in views:
+        for source in view.sources:
+            read_by[source].append(view.qualified)
+    lines = [
+        "# Database data dictionary",
+        "",
+        f"Generated {generated_at:%Y-%m-%d %H:%M} UTC by the `data_dictionary` asset from the SQLAlchemy models "
+        "(`lct_pipelines/db/`) and the materialized views in the database. Do not edit by hand.",
+        "",
+        f"{len(tables)} tables, {len(views)} materialized views.",
+        "",
+        "## Tables",
+        "",
+    ]
+    for table in tables:
+        lines += _table_section(table, read_by.get(table.fullname, []))
+    lines += ["## Materialized views", ""]
+    for view in views:
+        lines += _view_section(view)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def write_data_dictionary(folder: Path, markdown: str, generated_at: datetime) -> tuple[Path, Path]:
+    """`database_schema_<timestamp>.md` and `database_schema_latest.md`, each written atomically."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stamped = folder / f"database_schema_{generated_at:%Y%m%dT%H%M%SZ}.md"
+    latest = folder / "database_schema_latest.md"
+    for path in (stamped, latest):
+        partial = path.with_suffix(".md.partial")
+        partial.write_text(markdown)
+        partial.replace(path)
+    return stamped, latest
