@@ -26,6 +26,7 @@ import requests
 from sqlalchemy import create_engine, text
 
 from lct_pipelines.sensors.enrichment_changes import SENSOR_NAME
+from lct_pipelines.sensors.runs import finished_sensor_runs
 from lct_pipelines.services.ports import free_port
 
 LCT = str(Path(sys.executable).with_name("lct"))
@@ -70,13 +71,7 @@ def _candidates(url: str, count: int) -> list[str]:
 def _wait(instance: dg.DagsterInstance, after: float, limit: float = 300) -> dict[str, float | str]:
     deadline = time.time() + limit
     while time.time() < deadline:
-        records = instance.get_run_records(
-            filters=dg.RunsFilter(
-                tags={"dagster/sensor_name": SENSOR_NAME},
-                statuses=[dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE],
-                created_after=datetime.fromtimestamp(after, UTC),
-            )
-        )
+        records = finished_sensor_runs(instance, SENSOR_NAME, datetime.fromtimestamp(after, UTC))
         if records:
             record = records[0]
             run = record.dagster_run

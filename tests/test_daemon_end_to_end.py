@@ -26,6 +26,7 @@ from sqlalchemy import create_engine, text
 from lct_pipelines.cli.main import main
 from lct_pipelines.exports.parquet import read_dataset
 from lct_pipelines.sensors.enrichment_changes import SENSOR_NAME
+from lct_pipelines.sensors.runs import finished_sensor_runs
 from lct_pipelines.services.ports import free_port
 from tests.ccd_factory import unified_district, write_ccd_files
 
@@ -87,13 +88,7 @@ def _wait_for_sensor_run(instance: dg.DagsterInstance, url: str, after: float) -
     """Districts processed by the run the sensor launched after `after`, and seconds from `after` to its end."""
     deadline = time.monotonic() + GIVE_UP_AFTER
     while time.monotonic() < deadline:
-        records = instance.get_run_records(
-            filters=dg.RunsFilter(
-                tags={"dagster/sensor_name": SENSOR_NAME},
-                statuses=[dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE],
-                created_after=datetime.fromtimestamp(after, UTC),
-            )
-        )
+        records = finished_sensor_runs(instance, SENSOR_NAME, datetime.fromtimestamp(after, UTC))
         if records:
             (record,) = records  # one change, one run
             assert record.dagster_run.status == dg.DagsterRunStatus.SUCCESS, f"run {record.dagster_run.run_id} failed"

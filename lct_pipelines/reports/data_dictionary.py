@@ -16,9 +16,12 @@ from pathlib import Path
 
 from psycopg2.extensions import cursor as PgCursor
 from sqlalchemy import CheckConstraint, ForeignKeyConstraint, MetaData, Table, UniqueConstraint
+from sqlalchemy.dialects import postgresql
 
 from lct_pipelines.db.sqlfiles import load_sql
 from lct_pipelines.paths import sql_dir
+
+POSTGRES = postgresql.dialect()
 
 
 @dataclass
@@ -103,8 +106,9 @@ def _table_section(table: Table, read_by: list[str]) -> list[str]:
     for column in table.columns:
         default = column.server_default.arg if column.server_default is not None else ""
         key = " (PK)" if column.primary_key else ""
+        type_ = column.type.compile(dialect=POSTGRES)
         lines.append(
-            f"| {column.name}{key} | {_cell(column.type)} | {'yes' if column.nullable else 'no'} | "
+            f"| {column.name}{key} | {_cell(type_)} | {'yes' if column.nullable else 'no'} | "
             f"{_cell(default)} | {_cell(column.comment or '')} |"
         )
     lines += ["", "Constraints: " + ("; ".join(_constraints(table)) or "none") + "."]
