@@ -1,6 +1,5 @@
 """Helpers that turn frames and counts into the metadata people read in the UI."""
 
-
 import dagster as dg
 import pandas as pd
 

@@ -5,7 +5,6 @@ year's rows in one transaction, so a failing file leaves the previous data
 untouched and visible.
 """
 
-
 import json
 from collections.abc import Callable
 from pathlib import Path

@@ -131,9 +131,7 @@ def finish_run(
     )
 
 
-def write_year(
-    cur: PgCursor, year: str, calculations: pd.DataFrame, fingerprints: pd.DataFrame, run_id: str
-) -> None:
+def write_year(cur: PgCursor, year: str, calculations: pd.DataFrame, fingerprints: pd.DataFrame, run_id: str) -> None:
     """Replace every calculation and fingerprint of the year (inside the caller's transaction)."""
     cur.execute(load_sql("lct/delete_year.sql"), {"year": year})
     _insert(cur, year, calculations, fingerprints, run_id)

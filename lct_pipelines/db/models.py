@@ -27,7 +27,6 @@ NCES_SCHEMA = "nces"
 LCT_SCHEMA = "lct"
 
 
-
 class Base(DeclarativeBase):
     metadata = MetaData(
         naming_convention={
@@ -239,4 +238,6 @@ class DistrictFingerprint(Base):
     leaid: Mapped[str] = mapped_column(String(7), primary_key=True)
     fingerprint: Mapped[str] = mapped_column(String(64), comment="SHA-256 over the district's inputs")
     run_id: Mapped[str] = mapped_column(String(16))
+
+
 from lct_pipelines.db import platform_models  # noqa: E402, F401  (registers the platform tables on Base.metadata)

@@ -1,6 +1,7 @@
 """The methodology's vocabulary as data: grades and bands, staff categories, the seven scopes, flags, reasons.
 
 Everything else in `lct_pipelines.lct` reads these definitions; nothing restates a category list or a band.
+The grade columns and the canonical staff category order are the reader's (`nces/categories.py`), re-exported.
 The order of every tuple here is meaningful: `SCOPES` is the order of the methodology's scope table (and of the
 output rows within a district), `FLAGS` is the order of the flags inside `qa_flags`, `NOT_CALCULABLE_REASONS`
 is the order in which the reasons are tried (first applicable wins).
@@ -25,27 +26,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from lct_pipelines.nces.categories import GRADE_COLUMNS as GRADE_COLUMNS  # re-exported
+from lct_pipelines.nces.categories import STAFF_CATEGORIES
+
 # --- enrollment ---------------------------------------------------------------------------------------------
 
-GRADE_COLUMNS: tuple[str, ...] = (
-    "prek",
-    "kg",
-    "g1",
-    "g2",
-    "g3",
-    "g4",
-    "g5",
-    "g6",
-    "g7",
-    "g8",
-    "g9",
-    "g10",
-    "g11",
-    "g12",
-    "g13",
-    "ungraded",
-    "adult_ed",
-)
 
 ENROLLMENT_K12 = "enrollment_k12"
 ENROLLMENT_ELEMENTARY = "enrollment_elementary"
@@ -118,27 +103,6 @@ SCHOOL_ADMINISTRATORS = "School administrators"
 SCHOOL_ADMIN_SUPPORT = "School Administrative Support Staff"
 ALL_OTHER_SUPPORT = "All Other Support Staff"
 
-STAFF_CATEGORIES: tuple[str, ...] = (
-    PREK_TEACHERS,
-    KINDERGARTEN_TEACHERS,
-    ELEMENTARY_TEACHERS,
-    SECONDARY_TEACHERS,
-    UNGRADED_TEACHERS,
-    PARAPROFESSIONALS,
-    INSTRUCTIONAL_COORDINATORS,
-    LIBRARIANS,
-    LIBRARY_SUPPORT,
-    ELEMENTARY_COUNSELORS,
-    SECONDARY_COUNSELORS,
-    OTHER_COUNSELORS,
-    SCHOOL_PSYCHOLOGISTS,
-    STUDENT_SUPPORT,
-    LEA_ADMINISTRATORS,
-    LEA_ADMIN_SUPPORT,
-    SCHOOL_ADMINISTRATORS,
-    SCHOOL_ADMIN_SUPPORT,
-    ALL_OTHER_SUPPORT,
-)
 
 # --- the seven scopes -------------------------------------------------------------------------------------------
 

@@ -39,6 +39,7 @@ def distribution_chart(calculations: pd.DataFrame, lct: pd.Series, year: str, pa
     # Imported here: matplotlib costs seconds at import and only this step draws. The object API needs
     # no pyplot state and no display.
     from matplotlib.figure import Figure
+
     valid = calculations["is_valid"].to_numpy(dtype=bool)
     data = [lct[valid & (calculations["staff_scope"] == scope).to_numpy()].to_numpy() for scope in SCOPE_NAMES]
     figure = Figure(figsize=(10, 5), dpi=100)
