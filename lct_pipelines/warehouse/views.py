@@ -6,6 +6,7 @@ what one row is) lives in `sql/warehouse/views/<name>.sql`.
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
@@ -44,6 +45,31 @@ ROLLUPS: list[str] = [
     "student_engagement_windows",
     "class_period_trends",
 ]
+
+
+_READS = re.compile(r"\b(platform|analytics)\.([a-z_][a-z0-9_]*)\b")
+
+
+def view_inputs(name: str) -> dict[str, list[str]]:
+    """What rollup `name` reads, from its SQL file: {'platform': [tables], 'analytics': [rollups]} (lineage)."""
+    if name not in ROLLUPS:
+        raise ValueError(f"unknown rollup {name!r}; known: {', '.join(ROLLUPS)}")
+    code = "\n".join(line.split("--", 1)[0] for line in load_sql(f"warehouse/views/{name}.sql").splitlines())
+    reads: dict[str, set[str]] = {"platform": set(), "analytics": set()}
+    for schema, relation in _READS.findall(code):
+        if (schema, relation) != (ANALYTICS_SCHEMA, name):
+            reads[schema].add(relation)
+    return {schema: sorted(relations) for schema, relations in reads.items()}
+
+
+def view_header(name: str) -> str:
+    """The comment block that opens the rollup's SQL file: what one row is and what each column means."""
+    lines = []
+    for line in load_sql(f"warehouse/views/{name}.sql").splitlines():
+        if not line.startswith("--"):
+            break
+        lines.append(line[2:].rstrip().removeprefix(" "))
+    return "\n".join(lines)
 
 
 def _view(name: str) -> pgsql.Identifier:
@@ -132,3 +158,14 @@ def view_statistics(conn: PgConnection) -> list[dict[str, Any]]:
             del rel["estimated_rows"]
     conn.commit()
     return relations
+
+
+def view_columns(conn: PgConnection) -> dict[str, list[tuple[str, str]]]:
+    """Each existing rollup's (column, SQL type) pairs, in column order."""
+    columns: dict[str, list[tuple[str, str]]] = {}
+    with conn.cursor() as cur:
+        cur.execute(load_sql("warehouse/view_columns.sql"))
+        for view, column, kind in cur.fetchall():
+            columns.setdefault(view, []).append((column, kind))
+    conn.commit()
+    return columns
