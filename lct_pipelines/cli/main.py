@@ -24,7 +24,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    up = sub.add_parser("up", help="start the embedded PostgreSQL and Redis (idempotent) and apply migrations")
+    up = sub.add_parser(
+        "up", help="start the embedded PostgreSQL and Redis (idempotent), apply migrations, create the rollups"
+    )
+    up.add_argument(
+        "--replica",
+        action="store_true",
+        help="also start a streaming replica of the embedded PostgreSQL (made once; started by every later `lct up`)",
+    )
     up.set_defaults(func=commands.up)
     down = sub.add_parser("down", help="stop the embedded servers (data is kept)")
     down.set_defaults(func=commands.down)
