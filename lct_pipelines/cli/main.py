@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from lct_pipelines.cli import commands
+from lct_pipelines.cli import commands, warehouse
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -90,6 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
         "import", help="bulk-load a bell-schedule CSV (the bell_schedules_2024_25.csv format)"
     )
     enrich_import.add_argument("file", metavar="FILE.csv")
+
+    warehouse.add_parser(sub)
 
     ui = sub.add_parser("ui", help="serve the Dagster UI and daemon on 127.0.0.1")
     ui.add_argument("--port", type=int, default=3000)
