@@ -94,27 +94,30 @@ def test_answers_from_the_replica_equal_the_primarys(
     assert from_replica.rows
 
 
-def test_a_stopped_replica_falls_back_to_the_primary_within_2_seconds_and_says_so(
+def test_a_stopped_replica_falls_back_to_the_primary_is_skipped_after_one_failure_and_says_so(
     replicated: Replicated,
     replica_server: EmbeddedPostgres,
     pg_server: EmbeddedPostgres,
     service_factory: Factory,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    service = service_factory(replicated.db.reader_url, replica_url=replicated.replica_url)
+    """Skipped, not waited on: one failed query marks the replica down, the next ones go straight to the primary."""
+    # A long health TTL: the verdict "usable" from before the stop is still cached, so the first query does try it.
+    service = service_factory(
+        replicated.db.reader_url, replica_url=replicated.replica_url, replica_health_ttl_seconds=600
+    )
     expected = service.query("subject_comparison", student_id=replicated.student)
     assert expected.source == "replica"
     replica_server.stop()
     try:
         with caplog.at_level(logging.WARNING, logger="lct_pipelines.warehouse"):
-            started = time.monotonic()
             result = service.query("subject_comparison", student_id=replicated.student)
-            elapsed = time.monotonic() - started
-            again = service.query("class_trends")
-        assert elapsed < 2
-        assert (result.source, again.source) == ("primary", "primary")
+            later = [service.query("class_trends"), service.query("top_performers")]
+        assert [r.source for r in (result, *later)] == ["primary"] * 3
         assert result.rows == expected.rows
-        assert any(r.levelno == logging.WARNING and "replica" in r.message for r in caplog.records)
+        replica_warnings = [r for r in caplog.records if r.levelno == logging.WARNING and "replica" in r.message]
+        assert len(replica_warnings) == 1, [r.message for r in replica_warnings]
+        assert "replica failed a query" in replica_warnings[0].message
     finally:
         replica_server.start()
         wait_for_replay(pg_server, replica_server)
