@@ -103,16 +103,26 @@ def is_populated(conn: PgConnection, name: str) -> bool:
     return bool(row[0])
 
 
+def has_rows(conn: PgConnection, name: str) -> bool:
+    """Whether the (populated) rollup holds at least one row."""
+    with conn.cursor() as cur:
+        cur.execute(compose_sql("warehouse/rollup_has_rows.sql", view=_view(name)))
+        return bool(cur.fetchone()[0])
+
+
 def refresh_view(conn: PgConnection, name: str, concurrently: bool = True) -> dict[str, Any]:
-    """Refresh one rollup and commit, then VACUUM (ANALYZE) it; CONCURRENTLY unless it was never populated.
+    """Refresh one rollup and commit, then VACUUM (ANALYZE) it; CONCURRENTLY unless it holds no row.
 
     CONCURRENTLY (readers never blocked) refuses a view that holds no data (created WITH NO DATA or
-    emptied by REFRESH ... WITH NO DATA), so that first refresh runs plainly. The vacuum sets the
-    visibility map, so the ranking queries run as index-only scans, and the analyze gives the planner
-    the new data's statistics; neither blocks readers (the vacuum does not truncate: that would).
+    emptied by REFRESH ... WITH NO DATA), so that first refresh runs plainly. A populated view without
+    a row (created before the platform had data, as `lct up` does on deploy) is refreshed plainly too:
+    readers have nothing to keep reading meanwhile, and diffing against nothing costs twice the time
+    (measured: every rollup at 20,000 students, 17 s plainly against 35 s concurrently). The vacuum
+    sets the visibility map, so the ranking queries run as index-only scans, and the analyze gives the
+    planner the new data's statistics; neither blocks readers (the vacuum does not truncate: that would).
     """
     view = _view(name)
-    concurrent = concurrently and is_populated(conn, name)
+    concurrent = concurrently and is_populated(conn, name) and has_rows(conn, name)
     conn.commit()  # leave the catalog read's transaction: the refresh gets its own
     started = time.perf_counter()
     file = "warehouse/refresh_concurrently.sql" if concurrent else "warehouse/refresh.sql"
