@@ -22,7 +22,7 @@ WAREHOUSE_STATISTICS_JOB = "warehouse_statistics"
 WAREHOUSE_CACHE_WARMUP_JOB = "warehouse_cache_warmup"
 SCHEDULE_TIMEZONE = "UTC"
 
-# A failed refresh is retried after 15 s, 30 s, then 60 s (a lock, a restarting server: transient).
+# A failed refresh is retried after 15 s, 45 s, then 105 s (Dagster: delay x (2^n - 1)); locks and restarts pass.
 REFRESH_RETRY_POLICY = dg.RetryPolicy(max_retries=3, delay=15, backoff=dg.Backoff.EXPONENTIAL)
 WARMUP_RETRY_POLICY = dg.RetryPolicy(max_retries=2, delay=15)
 

@@ -87,6 +87,7 @@ def test_each_job_materializes_its_assets_with_its_retry_policy_on_every_step(na
 def test_the_refresh_retry_policy_is_three_retries_with_exponential_backoff() -> None:
     assert REFRESH_RETRY_POLICY.max_retries == 3
     assert REFRESH_RETRY_POLICY.backoff == dg.Backoff.EXPONENTIAL
+    assert [REFRESH_RETRY_POLICY.calculate_delay(n) for n in (1, 2, 3)] == [15, 45, 105]
     assert WARMUP_RETRY_POLICY.max_retries == 2
     job = defs.resolve_job_def(WAREHOUSE_REFRESH_JOB)
     assert job.get_retry_policy_for_handle(NodeHandle("warehouse_rollups", None)) == REFRESH_RETRY_POLICY
