@@ -28,7 +28,7 @@ from lct_pipelines.warehouse.demo_data import generate_platform_data
 from lct_pipelines.warehouse.roles import READER_ROLE, ensure_reader_role
 from lct_pipelines.warehouse.service import WarehouseService
 from lct_pipelines.warehouse.views import create_views
-from tests.conftest import create_database
+from tests.conftest import create_database, drop_database
 
 REPLICA_SLOT = "lct_test_replica"
 DEMO_STUDENTS = 400
@@ -125,9 +125,11 @@ def build_warehouse_db(server: EmbeddedPostgres, reader_password: str, students:
 
 
 @pytest.fixture(scope="module")
-def warehouse_db(pg_server: EmbeddedPostgres, reader_password: str) -> WarehouseDb:
+def warehouse_db(pg_server: EmbeddedPostgres, reader_password: str) -> Iterator[WarehouseDb]:
     """A database of this module's own with demo data and every rollup created."""
-    return build_warehouse_db(pg_server, reader_password)
+    db = build_warehouse_db(pg_server, reader_password)
+    yield db
+    drop_database(pg_server, db.name)
 
 
 @pytest.fixture
