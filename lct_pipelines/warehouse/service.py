@@ -237,8 +237,13 @@ class WarehouseService:
         that matter have committed.
         """
         admin_dsn = self._admin_dsn()
+        # Synchronous commits: the WAL of each refresh is written when its COMMIT returns, so the primary's
+        # position read afterwards (the cache's fence) is past it even where commits are asynchronous.
         return refresh_all(
-            lambda: psycopg2.connect(admin_dsn), concurrently=concurrently, workers=self.refresh_workers, names=names
+            lambda: psycopg2.connect(admin_dsn, options="-c synchronous_commit=on"),
+            concurrently=concurrently,
+            workers=self.refresh_workers,
+            names=names,
         )
 
     def invalidate_after_refresh(self) -> dict[str, Any]:

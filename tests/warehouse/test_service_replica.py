@@ -17,6 +17,7 @@ from lct_pipelines.warehouse.cache import FENCE_KEY, ResultCache
 from lct_pipelines.warehouse.params import QUERY_NAMES
 from lct_pipelines.warehouse.queries import answer
 from lct_pipelines.warehouse.roles import READER_ROLE
+from lct_pipelines.warehouse.routing import incomplete_record_tail
 from lct_pipelines.warehouse.service import WarehouseService
 from tests.warehouse.conftest import WarehouseDb, wait_for_replay
 
@@ -231,3 +232,16 @@ def test_a_refresh_waits_for_the_replica_before_invalidating(
     assert health["route"] == "replica"
     assert health["redis"]["fence_lsn"] == report["fence_lsn"]
     assert service.query("class_trends").source == "replica"
+
+
+@pytest.mark.parametrize(
+    ("receive", "replay", "tail"),
+    [
+        (0x35F52000, 0x35F51EB8, True),  # measured: receive on a page boundary, inside the last record
+        (0x35F52000, 0x35F52000, True),  # replayed everything
+        (0x35F52000, 0x35F4FFF8, False),  # more than a page behind: whole records wait
+        (0x35F51F00, 0x35F51EB8, False),  # not a page boundary: the sender had whole records to send
+    ],
+)
+def test_only_the_unflushed_head_of_a_record_counts_as_caught_up(receive: int, replay: int, tail: bool) -> None:
+    assert incomplete_record_tail(receive, replay, 8192) is tail
