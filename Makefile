@@ -4,6 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO_SCALE ?= full
+# Students of the warehouse demo platform (~100 submissions each); 20000 is the specified scale.
+WAREHOUSE_STUDENTS ?= 20000
 export LCT_HOME ?= $(CURDIR)/.lct
 export LCT_DATA_DIR ?= $(CURDIR)/data
 
@@ -21,10 +23,13 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: install
-	@$(BIN)/lct up
+	@$(BIN)/lct up --replica
 	@if [ -z "$$(find "$(LCT_DATA_DIR)/raw/nces_ccd" -name '*.csv' -o -name '*.zip' 2>/dev/null | head -1)" ]; then \
 	  $(BIN)/lct demo-data --scale $(DEMO_SCALE); \
 	else echo "demo: landing folder already holds files, using them"; fi
+	@$(BIN)/lct warehouse demo-data --if-empty --students $(WAREHOUSE_STUDENTS)
+	@$(BIN)/lct warehouse refresh
+	@$(BIN)/lct warehouse top_performers --limit 5
 	@$(BIN)/lct run
 
 test: install

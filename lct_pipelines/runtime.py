@@ -6,10 +6,16 @@ import os
 import shutil
 from collections.abc import Callable
 
+import psycopg2
+
 from lct_pipelines.db import migrate
 from lct_pipelines.paths import dagster_yaml
 from lct_pipelines.services import stack
+from lct_pipelines.services.secrets_store import get_or_create_secret
 from lct_pipelines.settings import Settings
+from lct_pipelines.warehouse.connections import libpq_dsn
+from lct_pipelines.warehouse.roles import ensure_reader_role
+from lct_pipelines.warehouse.views import ROLLUPS, create_views
 
 
 def prepare_dagster_home(settings: Settings) -> None:
@@ -21,11 +27,31 @@ def prepare_dagster_home(settings: Settings) -> None:
         shutil.copyfile(source, target)
 
 
-def bring_up(settings: Settings, progress: Callable[[str], None] = print) -> dict[str, str]:
-    """Start (or reuse) the servers, apply migrations, export the environment; returns it."""
-    urls = stack.up(settings, progress=progress)
+def deploy_warehouse(database_url: str) -> list[str]:
+    """Create the missing warehouse rollups (idempotent: "runs on deploy"); the names of those created."""
+    conn = psycopg2.connect(libpq_dsn(database_url))
+    try:
+        return create_views(conn)
+    finally:
+        conn.close()
+
+
+def bring_up(settings: Settings, progress: Callable[[str], None] = print, replica: bool = False) -> dict[str, str]:
+    """Start (or reuse) the servers, apply migrations, deploy the warehouse views, export the environment; returns it.
+
+    `replica`: also make the embedded streaming replica (see stack.up). On the embedded primary the
+    warehouse's read-only role gets its generated password (LCT_READER_URL).
+    """
+    urls = stack.up(settings, progress=progress, replica=replica)
     migrate.upgrade(urls.database_url)
     progress(f"database: migrations at {migrate.current(urls.database_url)}")
+    if settings.uses_embedded_postgres:
+        ensure_reader_role(urls.database_url, get_or_create_secret(settings.home, stack.READER_SECRET))
+    created = deploy_warehouse(urls.database_url)
+    if created:
+        progress(f"warehouse: created {len(created)} rollup(s): {', '.join(created)}")
+    else:
+        progress(f"warehouse: all {len(ROLLUPS)} rollups present")
     prepare_dagster_home(settings)
     env = stack.environment(settings)
     os.environ.update(env)

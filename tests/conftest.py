@@ -75,10 +75,25 @@ def create_database(server: EmbeddedPostgres, template: str = TEMPLATE_DATABASE)
     return name
 
 
+def drop_database(server: EmbeddedPostgres, name: str) -> None:
+    """Drop a test's database (FORCE: whatever it left connected), so the cluster stays small.
+
+    A replica made during the session base-backs up the whole cluster: every database left behind
+    makes that copy slower (~40 s at the end of the suite when none were dropped).
+    """
+    conn = psycopg2.connect(server.dsn())
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(pgsql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(pgsql.Identifier(name)))
+    conn.close()
+
+
 @pytest.fixture
-def database_url(pg_server: EmbeddedPostgres) -> str:
-    """A fresh, migrated database of its own for this test."""
-    return pg_server.url(create_database(pg_server))
+def database_url(pg_server: EmbeddedPostgres) -> Iterator[str]:
+    """A fresh, migrated database of its own for this test (dropped afterwards)."""
+    name = create_database(pg_server)
+    yield pg_server.url(name)
+    drop_database(pg_server, name)
 
 
 @pytest.fixture
@@ -102,11 +117,13 @@ def lct_env(
 @pytest.fixture
 def dagster_env(
     monkeypatch: pytest.MonkeyPatch, lct_env: dict[str, str], pg_server: EmbeddedPostgres
-) -> dict[str, str]:
-    """lct_env plus a Dagster instance storage of its own (a fresh database)."""
-    url = pg_server.url(create_database(pg_server, template="postgres"))
+) -> Iterator[dict[str, str]]:
+    """lct_env plus a Dagster instance storage of its own (a fresh database, dropped afterwards)."""
+    name = create_database(pg_server, template="postgres")
+    url = pg_server.url(name)
     monkeypatch.setenv("DAGSTER_PG_URL", url)
     # Where `lct` puts it; set here so the test's environment is restored afterwards (bring_up exports it).
     dagster_home = str(Path(lct_env["LCT_HOME"], "dagster"))
     monkeypatch.setenv("DAGSTER_HOME", dagster_home)
-    return {**lct_env, "DAGSTER_PG_URL": url, "DAGSTER_HOME": dagster_home}
+    yield {**lct_env, "DAGSTER_PG_URL": url, "DAGSTER_HOME": dagster_home}
+    drop_database(pg_server, name)

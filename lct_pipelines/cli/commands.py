@@ -27,7 +27,7 @@ def _settings() -> Settings:
 def up(args: argparse.Namespace) -> int:
     from lct_pipelines.runtime import bring_up
 
-    bring_up(_settings())
+    bring_up(_settings(), replica=args.replica)
     return 0
 
 

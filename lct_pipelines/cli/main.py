@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from lct_pipelines.cli import commands
+from lct_pipelines.cli import commands, warehouse
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,7 +24,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    up = sub.add_parser("up", help="start the embedded PostgreSQL and Redis (idempotent) and apply migrations")
+    up = sub.add_parser(
+        "up", help="start the embedded PostgreSQL and Redis (idempotent), apply migrations, create the rollups"
+    )
+    up.add_argument(
+        "--replica",
+        action="store_true",
+        help="also start a streaming replica of the embedded PostgreSQL (made once; started by every later `lct up`)",
+    )
     up.set_defaults(func=commands.up)
     down = sub.add_parser("down", help="stop the embedded servers (data is kept)")
     down.set_defaults(func=commands.down)
@@ -83,6 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
         "import", help="bulk-load a bell-schedule CSV (the bell_schedules_2024_25.csv format)"
     )
     enrich_import.add_argument("file", metavar="FILE.csv")
+
+    warehouse.add_parser(sub)
 
     ui = sub.add_parser("ui", help="serve the Dagster UI and daemon on 127.0.0.1")
     ui.add_argument("--port", type=int, default=3000)

@@ -24,3 +24,9 @@ def get_or_create_secret(home: Path, name: str) -> str:
     with os.fdopen(fd, "w") as handle:
         handle.write(value + "\n")
     return value
+
+
+def read_secret(home: Path, name: str) -> str | None:
+    """The secret `name` if it was generated, else None (never creates one)."""
+    path = home / "secrets" / name
+    return path.read_text().strip() if path.exists() else None

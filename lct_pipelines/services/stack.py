@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -17,14 +18,20 @@ import psycopg2
 from psycopg2 import sql as pgsql
 from sqlalchemy.engine import make_url
 
+from lct_pipelines.db.sqlfiles import load_sql
 from lct_pipelines.services.embedded_postgres import EmbeddedPostgres
 from lct_pipelines.services.embedded_redis import EmbeddedRedis
 from lct_pipelines.services.ports import free_port
-from lct_pipelines.services.secrets_store import get_or_create_secret
+from lct_pipelines.services.replica import create_replica
+from lct_pipelines.services.secrets_store import get_or_create_secret, read_secret
 from lct_pipelines.settings import Settings
 
 DATA_DATABASE = "lct"
 DAGSTER_DATABASE = "dagster"
+# The warehouse's read-only role (migration 0003) and where `lct up` keeps its generated password.
+READER_ROLE = "lct_reader"
+READER_SECRET = "reader_password"
+REPLICA_SLOT = "lct_replica1"
 
 Progress = Callable[[str], None]
 
@@ -53,6 +60,7 @@ class Urls:
     dagster_database_url: str
     redis_url: str
     replica_url: str | None
+    reader_url: str | None = None
 
 
 def embedded_postgres(settings: Settings, state: StackState | None = None) -> EmbeddedPostgres:
@@ -70,6 +78,18 @@ def embedded_redis(settings: Settings, state: StackState | None = None) -> Embed
         data_dir=settings.home / "redis",
         port=state.redis_port or 0,
         password=get_or_create_secret(settings.home, "redis_password"),
+    )
+
+
+def embedded_replica(settings: Settings, state: StackState | None = None) -> EmbeddedPostgres:
+    """The streaming replica `lct up --replica` made of the embedded primary (its own folder and port)."""
+    state = state or StackState.load(settings.home)
+    primary = embedded_postgres(settings, state)
+    return EmbeddedPostgres(
+        data_dir=settings.home / "postgres" / "replica",
+        port=state.replica_port or 0,
+        password=primary.password,
+        tuning=dict(primary.tuning),
     )
 
 
@@ -95,13 +115,19 @@ def resolve_urls(settings: Settings) -> Urls:
         redis_url = embedded_redis(settings, state).url()
     else:
         redis_url = ""
+    # The warehouse reads as the read-only role; its password exists once `lct up` has set it.
+    reader_password = read_secret(settings.home, READER_SECRET) if settings.database_url is None else None
+    reader_url = settings.reader_url
+    if reader_url is None and reader_password is not None:
+        reader_url = embedded_postgres(settings, state).url(DATA_DATABASE, user=READER_ROLE, password=reader_password)
     replica_url = settings.replica_url
     if replica_url is None and settings.database_url is None and state.replica_port is not None:
-        replica = embedded_postgres(settings, state)
-        replica_url = EmbeddedPostgres(
-            data_dir=settings.home / "postgres" / "replica", port=state.replica_port, password=replica.password
-        ).url(DATA_DATABASE)
-    return Urls(database_url, dagster_url, redis_url, replica_url)
+        replica = embedded_replica(settings, state)
+        if reader_password is not None:
+            replica_url = replica.url(DATA_DATABASE, user=READER_ROLE, password=reader_password)
+        else:
+            replica_url = replica.url(DATA_DATABASE)
+    return Urls(database_url, dagster_url, redis_url, replica_url, reader_url)
 
 
 def environment(settings: Settings) -> dict[str, str]:
@@ -117,6 +143,8 @@ def environment(settings: Settings) -> dict[str, str]:
     }
     if urls.replica_url:
         env["LCT_REPLICA_URL"] = urls.replica_url
+    if urls.reader_url:
+        env["LCT_READER_URL"] = urls.reader_url
     return env
 
 
@@ -142,8 +170,12 @@ def ensure_database(server_url: str, database: str) -> bool:
         conn.close()
 
 
-def up(settings: Settings, progress: Progress = print) -> Urls:
-    """Start what is not external (idempotent), create the two databases, return the URLs."""
+def up(settings: Settings, progress: Progress = print, replica: bool = False) -> Urls:
+    """Start what is not external (idempotent), create the two databases, return the URLs.
+
+    `replica`: also make a streaming replica of the embedded primary if there is none. A replica made
+    before is started again whether or not it is asked for.
+    """
     settings.home.mkdir(parents=True, exist_ok=True)
     state = StackState.load(settings.home)
     if settings.uses_embedded_postgres:
@@ -178,16 +210,56 @@ def up(settings: Settings, progress: Progress = print) -> Urls:
         database = make_url(url).database or name
         if ensure_database(url, database):
             progress(f"postgres: created database {database}")
+    if settings.uses_embedded_postgres:
+        if _up_replica(settings, state, create=replica, progress=progress):
+            urls = resolve_urls(settings)
+    elif replica:
+        progress("postgres replica: the primary is external (LCT_DATABASE_URL): set LCT_REPLICA_URL, nothing started")
     settings.dagster_home.mkdir(parents=True, exist_ok=True)
     return urls
+
+
+def _up_replica(settings: Settings, state: StackState, *, create: bool, progress: Progress) -> bool:
+    """Start the embedded replica, making it first when `create` and there is none; True if one was made."""
+    replica = embedded_replica(settings, state)
+    if replica.is_initialized() and state.replica_port is not None:
+        if replica.is_running():
+            progress(f"postgres replica: already running on 127.0.0.1:{replica.port}")
+        else:
+            replica.start()
+            progress(f"postgres replica: started on 127.0.0.1:{replica.port}")
+        return False
+    if not create:
+        return False
+    primary = embedded_postgres(settings, state)
+    # A copy that failed half-way is ours to remove, and so is the slot it left on the primary.
+    if replica.data_dir.exists():
+        replica.stop()
+        shutil.rmtree(replica.data_dir)
+    _drop_slot(primary, REPLICA_SLOT)
+    port = int(os.environ.get("LCT_REPLICA_PORT", 0)) or free_port()
+    progress(f"postgres replica: base backup of 127.0.0.1:{primary.port} into {replica.data_dir}")
+    made = create_replica(primary, replica.data_dir, port, slot=REPLICA_SLOT)
+    state.replica_port = made.port
+    state.save(settings.home)
+    progress(f"postgres replica: streaming, started on 127.0.0.1:{made.port} ({made.data_dir})")
+    return True
+
+
+def _drop_slot(primary: EmbeddedPostgres, slot: str) -> None:
+    conn = psycopg2.connect(primary.dsn())
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:
+            cur.execute(load_sql("warehouse/replica/drop_slot.sql"), {"slot": slot})
+    finally:
+        conn.close()
 
 
 def down(settings: Settings, progress: Progress = print) -> None:
     state = StackState.load(settings.home)
     if state.replica_port is not None:
-        replica = EmbeddedPostgres(
-            settings.home / "postgres" / "replica", state.replica_port, embedded_postgres(settings, state).password
-        )
+        replica = embedded_replica(settings, state)
         if replica.is_running():
             replica.stop()
             progress("postgres replica: stopped")
@@ -222,9 +294,10 @@ def status(settings: Settings) -> list[ServiceStatus]:
         rows.append(ServiceStatus("postgres", "external", None, _redacted(settings.database_url or "")))
     if settings.replica_url:
         rows.append(ServiceStatus("replica", "external", None, _redacted(settings.replica_url)))
-    elif state.replica_port is not None:
-        replica = EmbeddedPostgres(settings.home / "postgres" / "replica", state.replica_port, "")
-        rows.append(ServiceStatus("replica", "embedded", replica.is_running(), f"127.0.0.1:{state.replica_port}"))
+    elif state.replica_port is not None and settings.uses_embedded_postgres:
+        replica = embedded_replica(settings, state)
+        where = f"127.0.0.1:{state.replica_port} ({replica.data_dir}, replica of postgres)"
+        rows.append(ServiceStatus("replica", "embedded", replica.is_running(), where))
     if settings.uses_embedded_redis:
         cache = embedded_redis(settings, state)
         where = f"127.0.0.1:{state.redis_port}" if state.redis_port else "not set up"

@@ -377,3 +377,14 @@ def generate_platform_data(
         conn.close()
     say(f"demo data: done in {time.perf_counter() - started:.1f}s")
     return {name: tables[name].num_rows for name in TABLES}
+
+
+def platform_student_count(database_url: str) -> int:
+    """Students in platform.students (0 before any load)."""
+    conn = psycopg2.connect(libpq_dsn(database_url))
+    try:
+        with conn.cursor() as cur:
+            cur.execute(load_sql("warehouse/demo/student_count.sql"))
+            return int(cur.fetchone()[0])
+    finally:
+        conn.close()

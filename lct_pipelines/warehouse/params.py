@@ -57,38 +57,63 @@ def _date(name: str, value: Any) -> dt.date:
 
 @dataclass(frozen=True)
 class Param:
-    """One parameter: how to check a given value, and what to use when none is given."""
+    """One parameter: how to check a given value, and what to use when none is given.
+
+    `kind` ('integer', 'text' or 'date') and `choices` tell a command line how to parse a value;
+    `help` says what it means there.
+    """
 
     name: str
     check: Callable[[str, Any], Any]
     default: Callable[[], Any] | None = None
     required: bool = False
     nullable: bool = False
+    kind: str = "integer"
+    choices: tuple[Any, ...] = ()
+    help: str = ""
 
 
 def _id(name: str, *, required: bool = False) -> Param:
-    return Param(name, lambda n, v: _integer(n, v, minimum=1), required=required, nullable=not required)
+    what = name.removesuffix("_id")
+    return Param(
+        name,
+        lambda n, v: _integer(n, v, minimum=1),
+        required=required,
+        nullable=not required,
+        help=f"the {what}'s id" + ("" if required else f" (default: every {what})"),
+    )
 
 
-def _choice(name: str, choices: tuple[Any, ...], default: Any) -> Param:
+def _choice(name: str, choices: tuple[Any, ...], default: Any, help: str = "") -> Param:
     def check(n: str, v: Any) -> Any:
         if isinstance(v, bool) or v not in choices:
             raise QueryParameterError(f"{n} must be one of {', '.join(map(str, choices))}; got {v!r}")
         return v
 
-    return Param(name, check, default=lambda: default)
+    kind = "integer" if all(isinstance(c, int) for c in choices) else "text"
+    return Param(name, check, default=lambda: default, kind=kind, choices=choices, help=f"{help} (default {default})")
 
 
 def _days_back(default: int) -> Param:
-    return Param("days_back", lambda n, v: _integer(n, v, minimum=1, maximum=MAX_DAYS_BACK), default=lambda: default)
+    return Param(
+        "days_back",
+        lambda n, v: _integer(n, v, minimum=1, maximum=MAX_DAYS_BACK),
+        default=lambda: default,
+        help=f"days of history, 1 to {MAX_DAYS_BACK} (default {default})",
+    )
 
 
 def _window(default: int) -> Param:
-    return _choice("days_back", WINDOW_DAYS, default)
+    return _choice("days_back", WINDOW_DAYS, default, help="window in days, as rolled up")
 
 
 def _min_submissions() -> Param:
-    return Param("min_submissions", lambda n, v: _integer(n, v, minimum=1), default=lambda: 5)
+    return Param(
+        "min_submissions",
+        lambda n, v: _integer(n, v, minimum=1),
+        default=lambda: 5,
+        help="graded submissions a pair needs in the window (default 5)",
+    )
 
 
 @dataclass(frozen=True)
@@ -148,7 +173,7 @@ QUERY_SPECS: dict[str, QuerySpec] = {
     for spec in (
         QuerySpec(
             "student_progress",
-            (_id("student_id", required=True), _choice("granularity", GRANULARITIES, "week"), _days_back(90)),
+            (_id("student_id", required=True), _choice("granularity", GRANULARITIES, "week", "period"), _days_back(90)),
             default_limit=500,
         ),
         QuerySpec("subject_comparison", (_id("student_id", required=True),), default_limit=100),
@@ -156,8 +181,14 @@ QUERY_SPECS: dict[str, QuerySpec] = {
             "teacher_workload",
             (
                 _id("teacher_id"),
-                Param("date_from", _date, default=lambda: _today() - dt.timedelta(days=29)),
-                Param("date_to", _date, default=_today),
+                Param(
+                    "date_from",
+                    _date,
+                    default=lambda: _today() - dt.timedelta(days=29),
+                    kind="date",
+                    help="first day, YYYY-MM-DD (default: 29 days before today, UTC)",
+                ),
+                Param("date_to", _date, default=_today, kind="date", help="last day, YYYY-MM-DD (default: today, UTC)"),
             ),
             default_limit=100,
             check_together=_range_in_order,
@@ -168,7 +199,7 @@ QUERY_SPECS: dict[str, QuerySpec] = {
         QuerySpec("student_engagement", (_id("student_id"), _window(30)), default_limit=100),
         QuerySpec(
             "class_trends",
-            (_id("class_id"), _choice("granularity", GRANULARITIES, "week"), _days_back(90)),
+            (_id("class_id"), _choice("granularity", GRANULARITIES, "week", "period"), _days_back(90)),
             default_limit=200,
         ),
     )

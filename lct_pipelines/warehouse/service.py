@@ -33,6 +33,7 @@ from lct_pipelines.warehouse.pools import ReadPool
 from lct_pipelines.warehouse.queries import COMMON_QUERIES, Variant, run_query
 from lct_pipelines.warehouse.refresh import refresh_all
 from lct_pipelines.warehouse.routing import CONNECTION_ERRORS, ReplicaRouter
+from lct_pipelines.warehouse.views import create_views, view_statistics
 
 Source = Literal["cache", "replica", "primary"]
 Target = Literal["replica", "primary"]
@@ -196,6 +197,10 @@ class WarehouseService:
             return 0
         return self._cache.invalidate(prefix) or 0
 
+    def cache_reachable(self) -> bool | None:
+        """Whether Redis answers now; None when no cache is configured."""
+        return None if self._cache is None else self._cache.ping()
+
     def warm_cache(self, queries: Iterable[str | tuple[str, dict[str, Any]]] | None = None) -> dict[str, Any]:
         """Run the common queries (default parameters) and store fresh answers; per-query row counts and times."""
         started = time.perf_counter()
@@ -209,21 +214,47 @@ class WarehouseService:
 
     # refresh -------------------------------------------------------------
 
-    def refresh_rollups(self, concurrently: bool = True) -> dict[str, Any]:
-        """Refresh every rollup, then invalidate the cache without letting a lagging replica refill it.
+    def refresh_rollups(self, concurrently: bool = True, names: Iterable[str] | None = None) -> dict[str, Any]:
+        """Refresh the rollups (all by default), then invalidate the cache without letting a lagging replica refill it.
 
-        After the refreshes commit, the primary's WAL position X becomes the cache's fence: no result read
-        below X is cached, and a replica below X is not read. Then wait (catch_up_timeout_seconds at most)
-        for the replica to replay past X and invalidate. If it does not catch up in time the cache is
+        `refresh_views` then `invalidate_after_refresh`; raises RefreshError (after handling the cache) when a
+        rollup was not refreshed.
+        """
+        started = time.perf_counter()
+        refreshed = self.refresh_views(names, concurrently=concurrently)
+        report = {"views": refreshed, **self.invalidate_after_refresh()}
+        report["seconds"] = round(time.perf_counter() - started, 3)
+        failed = [v for v in refreshed if "error" in v or "skipped" in v]
+        if failed:
+            raise RefreshError(f"{len(failed)} rollup(s) not refreshed: {failed}; report: {report}")
+        return report
+
+    def refresh_views(self, names: Iterable[str] | None = None, concurrently: bool = True) -> list[dict[str, Any]]:
+        """Refresh the rollups (all by default) as the owner, each after those it reads; one report per view.
+
+        A failed view is reported with its error (and the ones built from it as skipped), not raised:
+        the caller decides. The cache is left alone: call `invalidate_after_refresh` once the refreshes
+        that matter have committed.
+        """
+        admin_dsn = self._admin_dsn()
+        # Synchronous commits: the WAL of each refresh is written when its COMMIT returns, so the primary's
+        # position read afterwards (the cache's fence) is past it even where commits are asynchronous.
+        return refresh_all(
+            lambda: psycopg2.connect(admin_dsn, options="-c synchronous_commit=on"),
+            concurrently=concurrently,
+            workers=self.refresh_workers,
+            names=names,
+        )
+
+    def invalidate_after_refresh(self) -> dict[str, Any]:
+        """Fence the cache at the primary's WAL position now, wait for the replica to replay past it, invalidate.
+
+        Called after the refreshes committed, the primary's position X is past them: from now on no result
+        read below X is cached, and a replica below X is not read. Then wait (catch_up_timeout_seconds at
+        most) for the replica to replay past X and invalidate. If it does not catch up in time the cache is
         invalidated all the same: the fence keeps the old rows out until it does.
         """
-        if self._admin_url is None:
-            raise WarehouseConfigError("refresh_rollups needs admin_url: the role that owns the rollups")
-        started = time.perf_counter()
-        admin_dsn = libpq_dsn(self._admin_url)
-        refreshed = refresh_all(
-            lambda: psycopg2.connect(admin_dsn), concurrently=concurrently, workers=self.refresh_workers
-        )
+        admin_dsn = self._admin_dsn()
         fence = self._primary_lsn(admin_dsn)
         fenced = self._cache.set_fence(fence) if self._cache is not None else None
         caught_up = self._wait_for_replica(fence)
@@ -235,18 +266,38 @@ class WarehouseService:
                 self.catch_up_timeout_seconds,
             )
         invalidated = self._cache.invalidate("") if self._cache is not None else 0
-        report = {
-            "views": refreshed,
-            "seconds": round(time.perf_counter() - started, 3),
+        return {
             "fence_lsn": format_lsn(fence),
             "cache_fenced": fenced,
             "replica_caught_up": caught_up,
             "invalidated": invalidated,
         }
-        failed = [v for v in refreshed if "error" in v or "skipped" in v]
-        if failed:
-            raise RefreshError(f"{len(failed)} rollup(s) not refreshed: {failed}; report: {report}")
-        return report
+
+    # owner's operations (deploy, statistics) -------------------------------
+
+    def _admin_dsn(self) -> str:
+        if self._admin_url is None:
+            raise WarehouseConfigError("this operation needs admin_url: the role that owns the rollups")
+        return libpq_dsn(self._admin_url)
+
+    @contextmanager
+    def admin_connection(self) -> Iterator[PgConnection]:
+        """A fresh connection as the owner of the rollups (admin_url), closed afterwards."""
+        conn = psycopg2.connect(self._admin_dsn())
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+    def ensure_views(self) -> list[str]:
+        """Create every missing rollup (idempotent: what exists is kept); the names of those created."""
+        with self.admin_connection() as conn:
+            return create_views(conn)
+
+    def statistics(self) -> list[dict[str, Any]]:
+        """Size and row count of every rollup and platform table (see views.view_statistics)."""
+        with self.admin_connection() as conn:
+            return view_statistics(conn)
 
     @staticmethod
     def _primary_lsn(admin_dsn: str) -> int:

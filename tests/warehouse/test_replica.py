@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import stat
+from pathlib import Path
 
 import psycopg2
 import pytest
@@ -26,9 +27,9 @@ def _slots(server: EmbeddedPostgres) -> set[str]:
 
 
 def test_a_replica_streams_the_primary_and_drop_replica_releases_its_slot(
-    pg_server: EmbeddedPostgres, tmp_path
+    pg_server: EmbeddedPostgres, server_dir: Path
 ) -> None:
-    replica = create_replica(pg_server, tmp_path / "standby", free_port(), slot=SLOT)
+    replica = create_replica(pg_server, server_dir / "standby", free_port(), slot=SLOT)
     try:
         assert SLOT in _slots(pg_server)
         conn = psycopg2.connect(pg_server.dsn())

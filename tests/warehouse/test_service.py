@@ -173,13 +173,12 @@ def test_a_slow_query_logs_a_warning_naming_it(
     )
 
 
-def test_warm_cache_fills_the_common_queries_quickly(
+def test_warm_cache_fills_the_common_queries(
     warehouse_db: WarehouseDb, redis_url: str, service_factory: Factory
 ) -> None:
     service = service_factory(warehouse_db.reader_url, redis_url=redis_url)
     report = service.warm_cache()
-    assert set(report) == {*COMMON_QUERIES, "seconds"}
-    assert report["seconds"] < 5
+    assert set(report) == {*COMMON_QUERIES, "seconds"}  # its time is a benchmark figure (bench/), not a test
     for name in COMMON_QUERIES:
         result: QueryResult = service.query(name)
         assert result.cached, name

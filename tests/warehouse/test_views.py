@@ -10,6 +10,7 @@ from psycopg2.extensions import connection as PgConnection
 
 from lct_pipelines.db.sqlfiles import load_sql
 from lct_pipelines.warehouse import views
+from lct_pipelines.warehouse.connections import libpq_dsn
 from lct_pipelines.warehouse.params import WINDOW_DAYS
 from tests.warehouse.conftest import WarehouseDb
 
@@ -88,6 +89,18 @@ def test_a_never_populated_rollup_is_refreshed_plainly_then_concurrently(admin: 
     second = views.refresh_view(admin, "subject_performance", concurrently=True)
     assert (first["concurrently"], second["concurrently"]) == (False, True)
     assert views.is_populated(admin, "subject_performance") is True
+
+
+def test_a_populated_but_empty_rollup_is_refreshed_plainly(database_url: str) -> None:
+    """Created on deploy before the platform had rows: nothing for readers to keep, so no diff against it."""
+    conn = psycopg2.connect(libpq_dsn(database_url))
+    try:
+        views.create_views(conn)
+        for name in views.SPEC_ROLLUPS:
+            assert views.is_populated(conn, name) and not views.has_rows(conn, name)
+            assert views.refresh_view(conn, name, concurrently=True)["concurrently"] is False, name
+    finally:
+        conn.close()
 
 
 def test_an_unknown_rollup_name_is_refused_before_any_sql(admin: PgConnection) -> None:

@@ -1,0 +1,275 @@
+"""The analytics warehouse in Dagster: the platform's source tables, the rollups, statistics and the query cache.
+
+The platform owns its tables (schema `platform`): they are `dg.AssetSpec`s so
+lineage shows where the rollups come from. Each rollup (materialized view in
+`analytics`) is one asset; the ten share one step (`warehouse_rollups`, a
+subsettable multi-asset) so they refresh two at a time in dependency order,
+as `warehouse.refresh.refresh_all` schedules them, instead of one step each
+in sequence. The cache invalidation runs after the refresh, the warm-up
+whenever its schedule says. Bodies stay thin: the work is in
+`lct_pipelines.warehouse` (no Dagster).
+"""
+
+from typing import Any
+
+import dagster as dg
+from sqlalchemy import Table
+
+from lct_pipelines.assets.metadata import markdown_table
+from lct_pipelines.db.models import Base
+from lct_pipelines.db.platform_models import PLATFORM_SCHEMA
+from lct_pipelines.resources.warehouse import WarehouseResource
+from lct_pipelines.warehouse.errors import RefreshError
+from lct_pipelines.warehouse.views import (
+    ANALYTICS_SCHEMA,
+    ROLLUPS,
+    SPEC_ROLLUPS,
+    view_columns,
+    view_header,
+    view_inputs,
+    view_statistics,
+)
+
+GROUP = "warehouse"
+SOURCE_GROUP = "platform_sources"
+PLATFORM_OWNER = "team:platform"
+ROLLUPS_OP = "warehouse_rollups"
+STATISTICS_KEY = dg.AssetKey(["warehouse", "warehouse_statistics"])
+CACHE_INVALIDATION_KEY = dg.AssetKey(["warehouse", "query_cache_invalidation"])
+CACHE_WARMUP_KEY = dg.AssetKey(["warehouse", "query_cache_warmup"])
+
+
+def platform_key(table: str) -> dg.AssetKey:
+    return dg.AssetKey([PLATFORM_SCHEMA, table])
+
+
+def rollup_key(name: str) -> dg.AssetKey:
+    return dg.AssetKey([ANALYTICS_SCHEMA, name])
+
+
+# --- the platform's source tables ------------------------------------------------------------------------------
+
+
+def _platform_tables() -> dict[str, tuple[Table, str]]:
+    """Each platform table (foreign-key order) with its model's docstring."""
+    docs = {mapper.local_table: (mapper.class_.__doc__ or "") for mapper in Base.registry.mappers}
+    return {
+        table.name: (table, docs.get(table, ""))
+        for table in Base.metadata.sorted_tables
+        if table.schema == PLATFORM_SCHEMA
+    }
+
+
+def _source_spec(table: Table, doc: str) -> dg.AssetSpec:
+    columns = dg.TableSchema(
+        columns=[
+            dg.TableColumn(
+                name=column.name,
+                type=str(column.type).lower(),
+                constraints=dg.TableColumnConstraints(nullable=bool(column.nullable)),
+            )
+            for column in table.columns
+        ]
+    )
+    summary = (table.comment or doc.strip().split("\n")[0]).strip()
+    return dg.AssetSpec(
+        platform_key(table.name),
+        group_name=SOURCE_GROUP,
+        owners=[PLATFORM_OWNER],
+        kinds={"postgres"},
+        description=f"Table platform.{table.name}, owned and written by the school platform; the warehouse only "
+        f"reads it (migration 0003 declares it; `lct warehouse demo-data` fills it with demo rows)."
+        + (f" {summary}" if summary else ""),
+        metadata={"dagster/table_name": f"{PLATFORM_SCHEMA}.{table.name}", "dagster/column_schema": columns},
+    )
+
+
+PLATFORM_TABLES = list(_platform_tables())
+PLATFORM_SOURCE_SPECS = [_source_spec(table, doc) for table, doc in _platform_tables().values()]
+
+
+# --- rollups ---------------------------------------------------------------------------------------------------
+
+
+def _rollup_spec(name: str) -> dg.AssetSpec:
+    reads = view_inputs(name)
+    role = (
+        "one of the four rollups of the specification"
+        if name in SPEC_ROLLUPS
+        else "a helper rollup (read by other rollups or by the queries)"
+    )
+    return dg.AssetSpec(
+        rollup_key(name),
+        deps=[platform_key(t) for t in reads["platform"]] + [rollup_key(r) for r in reads[ANALYTICS_SCHEMA]],
+        group_name=GROUP,
+        kinds={"postgres"},
+        description=f"Materialized view analytics.{name}, {role}: created if missing, refreshed CONCURRENTLY "
+        f"(sql/warehouse/views/{name}.sql).\n\n```\n{view_header(name)}\n```",
+        metadata={"dagster/table_name": f"{ANALYTICS_SCHEMA}.{name}"},
+    )
+
+
+ROLLUP_KEYS = [rollup_key(name) for name in ROLLUPS]
+
+
+def _column_schema(columns: list[tuple[str, str]]) -> dg.TableSchema:
+    return dg.TableSchema(columns=[dg.TableColumn(name=name, type=kind) for name, kind in columns])
+
+
+@dg.multi_asset(
+    name=ROLLUPS_OP,
+    specs=[_rollup_spec(name) for name in ROLLUPS],
+    can_subset=True,
+    description="Create the missing rollups, then refresh the selected ones (two at a time, each after those it "
+    "reads, CONCURRENTLY so readers are never blocked).",
+)
+def warehouse_rollups(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    service = warehouse.get_service()
+    selected = [name for name in ROLLUPS if rollup_key(name) in context.selected_asset_keys]
+    created = set(service.ensure_views())
+    if created:
+        context.log.info(f"created (and populated) {len(created)} missing rollup(s): {', '.join(sorted(created))}")
+    reports = {report["view"]: report for report in service.refresh_views([n for n in selected if n not in created])}
+    with service.admin_connection() as conn:
+        stats = {s["name"]: s for s in view_statistics(conn) if s["schema"] == ANALYTICS_SCHEMA}
+        columns = view_columns(conn)
+    failed = []
+    for name in selected:
+        report = reports.get(name, {})
+        if "error" in report or "skipped" in report:
+            failed.append(report)
+            continue
+        stat = stats[name]
+        metadata: dict[str, Any] = {
+            "dagster/row_count": stat["row_count"],
+            "dagster/column_schema": _column_schema(columns[name]),
+            "size_bytes": stat["total_bytes"],
+            "size": stat["total_size"],
+            "created": name in created,
+        }
+        if name not in created:
+            metadata["refresh_seconds"] = report["refresh_seconds"]
+            metadata["seconds_with_vacuum_analyze"] = report["seconds"]
+            metadata["concurrently"] = report["concurrently"]
+            context.log.info(
+                f"analytics.{name}: refreshed {'concurrently' if report['concurrently'] else 'plainly'} in "
+                f"{report['refresh_seconds']:.2f}s, {stat['row_count']:,} rows, {stat['total_size']}"
+            )
+        yield dg.MaterializeResult(asset_key=rollup_key(name), metadata=metadata)
+    if failed:
+        raise RefreshError(f"{len(failed)} rollup(s) not refreshed: {failed}")
+
+
+# --- statistics ------------------------------------------------------------------------------------------------
+
+
+@dg.asset(
+    key=STATISTICS_KEY,
+    deps=[*ROLLUP_KEYS, *(platform_key(t) for t in PLATFORM_TABLES)],
+    group_name=GROUP,
+    kinds={"postgres"},
+    description="Size (heap + indexes + TOAST) and row count of every rollup and platform table, from the "
+    "catalogs (exact counts for the rollups, the planner's estimate for the platform tables once analysed). "
+    "Each table's figures are also recorded as an observation of its own asset.",
+)
+def warehouse_statistics(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    stats = warehouse.get_service().statistics()
+    metadata: dict[str, Any] = {}
+    rows = []
+    for stat in stats:
+        relation = f"{stat['schema']}.{stat['name']}"
+        count = stat["row_count"]
+        rows.append(
+            {
+                "relation": relation,
+                "kind": stat["kind"],
+                "rows": "not populated" if count is None else f"{'' if stat['row_count_exact'] else '~'}{count:,}",
+                "size": stat["total_size"],
+                "bytes": stat["total_bytes"],
+            }
+        )
+        metadata[f"{relation}.rows"] = count if count is not None else 0
+        metadata[f"{relation}.bytes"] = stat["total_bytes"]
+        key = rollup_key(stat["name"]) if stat["schema"] == ANALYTICS_SCHEMA else platform_key(stat["name"])
+        observed: dict[str, Any] = {"size_bytes": stat["total_bytes"], "size": stat["total_size"]}
+        if count is not None:
+            observed["dagster/row_count"] = count
+        context.log_event(dg.AssetObservation(asset_key=key, metadata=observed))
+    by_schema = {
+        schema: sum(s["total_bytes"] for s in stats if s["schema"] == schema)
+        for schema in (ANALYTICS_SCHEMA, PLATFORM_SCHEMA)
+    }
+    return dg.MaterializeResult(
+        metadata={
+            "relations": dg.MetadataValue.md(markdown_table(rows)),
+            "relation_count": len(stats),
+            "total_bytes": sum(by_schema.values()),
+            "analytics_bytes": by_schema[ANALYTICS_SCHEMA],
+            "platform_bytes": by_schema[PLATFORM_SCHEMA],
+            **metadata,
+        }
+    )
+
+
+# --- the query cache -------------------------------------------------------------------------------------------
+
+
+@dg.asset(
+    key=CACHE_INVALIDATION_KEY,
+    deps=ROLLUP_KEYS,
+    group_name=GROUP,
+    kinds={"redis"},
+    description="After a refresh: fence the Redis result cache at the primary's WAL position, wait for the replica "
+    "to replay past it, then delete every cached answer (SCAN, by prefix). Fails (and is retried) when Redis "
+    "is configured but unreachable, so stale answers never outlive a refresh silently.",
+)
+def query_cache_invalidation(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    report = warehouse.get_service().invalidate_after_refresh()
+    if report["cache_fenced"] is False or report["invalidated"] is None:
+        raise dg.Failure(
+            description="Redis is configured but unreachable: the cache could not be fenced and invalidated",
+            metadata={"fence_lsn": report["fence_lsn"]},
+        )
+    cache = "not configured" if report["cache_fenced"] is None else "invalidated"
+    replica = {None: "no replica", True: "caught up", False: "timed out (cache fenced)"}[report["replica_caught_up"]]
+    context.log.info(f"cache {cache}: {report['invalidated']} entries deleted; replica {replica}")
+    return dg.MaterializeResult(
+        metadata={
+            "cache": cache,
+            "invalidated_entries": report["invalidated"],
+            "fence_lsn": report["fence_lsn"],
+            "replica": replica,
+        }
+    )
+
+
+@dg.asset(
+    key=CACHE_WARMUP_KEY,
+    deps=[CACHE_INVALIDATION_KEY],
+    group_name=GROUP,
+    kinds={"redis"},
+    description="Answer the common dashboard queries with their default parameters and store the answers in the "
+    "Redis cache. Fails (and is retried) when Redis is configured but unreachable.",
+)
+def query_cache_warmup(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    service = warehouse.get_service()
+    reachable = service.cache_reachable()
+    if reachable is False:
+        raise dg.Failure(description="Redis is configured but unreachable: nothing to warm")
+    report = service.warm_cache()
+    seconds = report.pop("seconds")
+    if reachable is None:
+        context.log.warning("no Redis configured (LCT_REDIS_URL): the queries ran, nothing was cached")
+    rows = [{"query": name, **figures} for name, figures in report.items()]
+    return dg.MaterializeResult(
+        metadata={
+            "cache": "not configured" if reachable is None else "warmed",
+            "queries": dg.MetadataValue.md(markdown_table(rows)),
+            "query_count": len(report),
+            "seconds": seconds,
+            **{f"{name}.rows": figures["rows"] for name, figures in report.items()},
+        }
+    )
+
+
+WAREHOUSE_ASSETS = [warehouse_rollups, warehouse_statistics, query_cache_invalidation, query_cache_warmup]

@@ -1,0 +1,286 @@
+"""`lct warehouse ...`: demo rows for the platform tables, the rollup refresh, and the eight queries.
+
+Thin: parameters are checked by `warehouse.params` (the same checks the
+service applies), queries answered by `WarehouseService`, the refresh run as
+the `warehouse_refresh` Dagster job so it shows in the UI's run history.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from typing import Any
+
+from lct_pipelines.db.sqlfiles import load_sql
+from lct_pipelines.warehouse.params import MAX_LIMIT, QUERY_SPECS, Param, QuerySpec
+
+DEFAULT_DEMO_STUDENTS = 20_000
+_DEMO_DATA = "demo-data"
+_REFRESH = "refresh"
+
+
+def query_summary(name: str) -> str:
+    """The opening sentence of the query's SQL header (up to its `Parameters:` line): what it answers."""
+    words = []
+    for line in load_sql(f"warehouse/queries/{name}.sql").splitlines():
+        text = line.removeprefix("--").strip()
+        if not line.startswith("--") or text.startswith("Parameters:"):
+            break
+        words.append(text)
+    return " ".join(words).removeprefix(f"{name}:").strip()
+
+
+def _param_help(param: Param) -> str:
+    text = param.help or param.name
+    return f"{text} (required)" if param.required else text
+
+
+def _add_query_parser(sub: argparse._SubParsersAction, spec: QuerySpec) -> None:
+    summary = query_summary(spec.name)
+    parser = sub.add_parser(
+        spec.name,
+        help=summary,
+        description=f"{spec.name}: {summary}",
+        epilog=f"Pages: --limit (default {spec.default_limit}, at most {MAX_LIMIT:,}) and --offset.",
+    )
+    for param in spec.params:
+        flags = [f"--{param.name.replace('_', '-')}"]
+        if "_" in param.name:
+            flags.append(f"--{param.name}")
+        kwargs: dict[str, Any] = {"dest": param.name, "help": _param_help(param), "required": param.required}
+        if param.kind == "integer":
+            kwargs["type"] = int
+        if param.choices:
+            kwargs["choices"] = param.choices
+        if param.kind == "date":
+            kwargs["metavar"] = "YYYY-MM-DD"
+        parser.add_argument(*flags, **kwargs)
+    parser.add_argument("--limit", type=int, help=f"rows per page (default {spec.default_limit}, max {MAX_LIMIT:,})")
+    parser.add_argument("--offset", type=int, help="rows to skip (default 0)")
+    parser.add_argument("--format", choices=("table", "json"), default="table", help="output (default table)")
+    parser.add_argument(
+        "--raw", action="store_true", help="answer from raw joins on the platform tables (uncached; for comparisons)"
+    )
+    parser.set_defaults(func=query, query_name=spec.name)
+
+
+def _queries_epilog() -> str:
+    lines = ["queries and their parameters (all also take --limit, --offset, --format table|json, --raw):"]
+    for spec in QUERY_SPECS.values():
+        params = " ".join(
+            f"--{p.name.replace('_', '-')} {p.name.upper()}"
+            if p.required
+            else f"[--{p.name.replace('_', '-')} {'|'.join(map(str, p.choices)) if p.choices else p.name.upper()}]"
+            for p in spec.params
+        )
+        lines.append(f"  {spec.name} {params}".rstrip())
+    lines.append("`lct warehouse QUERY --help` describes each parameter.")
+    return "\n".join(lines)
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Register `lct warehouse` and its subcommands on the top-level subparsers."""
+    warehouse = sub.add_parser(
+        "warehouse",
+        help="the analytics warehouse: demo-data, refresh, and the eight queries",
+        description="The school-platform analytics warehouse: fill the platform tables with demo rows, refresh the "
+        "rollups, answer the eight analytics queries (from the Redis cache, the replica or the primary).",
+        epilog=_queries_epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    actions = warehouse.add_subparsers(dest="warehouse_command", required=True, metavar="COMMAND")
+    demo = actions.add_parser(
+        _DEMO_DATA,
+        help="replace the platform tables' rows with demo rows (COPY; realistic scale and skew)",
+        description="Replace every row of the platform's source tables with demo rows: ~100 submissions and "
+        "~150 attendance rows per student, skewed class sizes, late and never-reviewed work.",
+    )
+    demo.add_argument(
+        "--students",
+        type=int,
+        default=DEFAULT_DEMO_STUDENTS,
+        help=f"students to draw (default {DEFAULT_DEMO_STUDENTS:,}: ~2,000,000 submissions)",
+    )
+    demo.add_argument("--seed", type=int, default=42, help="random seed (same seed, same rows; default 42)")
+    demo.add_argument("--if-empty", action="store_true", help="do nothing when the platform already holds students")
+    demo.set_defaults(func=demo_data)
+    refresh = actions.add_parser(
+        _REFRESH,
+        help="refresh every rollup, then invalidate the cache (runs the warehouse_refresh job)",
+        description="Run the warehouse_refresh Dagster job in-process: create missing rollups, refresh them "
+        "CONCURRENTLY, fence and invalidate the query cache. The run shows in the UI's run history.",
+    )
+    refresh.set_defaults(func=refresh_rollups)
+    for spec in QUERY_SPECS.values():
+        _add_query_parser(actions, spec)
+
+
+# --- commands --------------------------------------------------------------------------------------------------
+
+
+def _environment() -> dict[str, str]:
+    from lct_pipelines.cli.commands import UserError, _settings
+    from lct_pipelines.services import stack
+
+    try:
+        return stack.environment(_settings())
+    except RuntimeError as err:
+        raise UserError(str(err)) from err
+
+
+def _say(message: str) -> None:
+    print(message, flush=True)
+
+
+def demo_data(args: argparse.Namespace) -> int:
+    from lct_pipelines.cli.commands import UserError, _settings
+    from lct_pipelines.runtime import bring_up
+    from lct_pipelines.warehouse.demo_data import generate_platform_data, platform_student_count
+
+    if args.students < 1:
+        raise UserError("--students must be at least 1")
+    env = bring_up(_settings(), progress=lambda m: _say(f"up: {m}"))
+    database_url = env["LCT_DATABASE_URL"]
+    if args.if_empty:
+        present = platform_student_count(database_url)
+        if present:
+            _say(f"warehouse demo-data: the platform already holds {present:,} students; kept (--if-empty)")
+            return 0
+    started = time.perf_counter()
+    counts = generate_platform_data(
+        database_url, students=args.students, seed=args.seed, progress=lambda m: _say(f"warehouse {m}")
+    )
+    rows = ", ".join(f"{table} {count:,}" for table, count in counts.items())
+    _say(f"warehouse demo-data: {rows} rows in {time.perf_counter() - started:.1f}s")
+    _say("warehouse demo-data: the rollups are stale now: `lct warehouse refresh` (or the 02:00 UTC schedule)")
+    return 0
+
+
+def refresh_rollups(args: argparse.Namespace) -> int:
+    import dagster as dg
+
+    from lct_pipelines.assets.warehouse import CACHE_INVALIDATION_KEY
+    from lct_pipelines.cli.commands import _settings
+    from lct_pipelines.definitions import defs
+    from lct_pipelines.jobs_warehouse import WAREHOUSE_REFRESH_JOB
+    from lct_pipelines.runner import QUIET_LOGGING
+    from lct_pipelines.runtime import bring_up
+
+    bring_up(_settings(), progress=lambda m: _say(f"up: {m}"))
+    started = time.perf_counter()
+    _say(f"warehouse refresh: running {WAREHOUSE_REFRESH_JOB} ...")
+    with dg.DagsterInstance.get() as instance:
+        result = defs.resolve_job_def(WAREHOUSE_REFRESH_JOB).execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            run_config=QUIET_LOGGING,
+            tags={"lct/launched_by": "lct warehouse refresh"},
+        )
+    for event in result.get_asset_materialization_events():
+        key = event.asset_key
+        metadata = {k: v.value for k, v in event.materialization.metadata.items()}
+        if key == CACHE_INVALIDATION_KEY:
+            _say(
+                f"  query cache: {metadata['cache']}, {metadata['invalidated_entries']} entries deleted "
+                f"(replica: {metadata['replica']})"
+            )
+            continue
+        how = "created" if metadata.get("created") else f"refreshed in {metadata.get('refresh_seconds', 0):.2f}s"
+        _say(f"  {key.to_user_string():<38} {how:<20} {metadata['dagster/row_count']:>10,} rows  {metadata['size']}")
+    for event in result.all_events:
+        if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
+            _say(f"  {event.step_key} failed: {event.step_failure_data.error.message.strip()}")
+    mark = "done" if result.success else "FAILED"
+    _say(f"warehouse refresh: {mark} in {time.perf_counter() - started:.1f}s, run id {result.run_id}")
+    return 0 if result.success else 1
+
+
+def _service(env: dict[str, str]):  # -> WarehouseService (imported lazily: `lct --help` stays fast)
+    from lct_pipelines.settings import WarehouseSettings
+    from lct_pipelines.warehouse.service import WarehouseService
+
+    knobs = WarehouseSettings.from_env()
+    reader_url = env.get("LCT_READER_URL") or None
+    if reader_url is None:
+        logging.getLogger("lct_pipelines.warehouse").warning(
+            "no read-only role configured (LCT_READER_URL): queries run as the owner"
+        )
+    return WarehouseService(
+        reader_url or env["LCT_DATABASE_URL"],
+        replica_url=env.get("LCT_REPLICA_URL") or None,
+        redis_url=env.get("LCT_REDIS_URL") or None,
+        statement_timeout_ms=knobs.statement_timeout_ms,
+        slow_query_ms=knobs.slow_query_ms,
+        cache_ttl_seconds=knobs.cache_ttl_seconds,
+        max_replica_lag_seconds=knobs.max_replica_lag_seconds,
+    )
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.4f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def render_table(rows: list[dict[str, Any]]) -> str:
+    """Rows as aligned text columns, numbers right-aligned."""
+    if not rows:
+        return "(no rows)"
+    columns = list(rows[0])
+    cells = [[_cell(row[c]) for c in columns] for row in rows]
+    numeric = [all(isinstance(row[c], int | float) or row[c] is None for row in rows) for c in columns]
+    widths = [max(len(c), *(len(line[i]) for line in cells)) for i, c in enumerate(columns)]
+
+    def line(values: list[str]) -> str:
+        return "  ".join(
+            v.rjust(w) if num else v.ljust(w) for v, w, num in zip(values, widths, numeric, strict=True)
+        ).rstrip()
+
+    return "\n".join([line(columns), line(["-" * w for w in widths]), *(line(values) for values in cells)])
+
+
+def query(args: argparse.Namespace) -> int:
+    from lct_pipelines.cli.commands import UserError
+    from lct_pipelines.warehouse.errors import QueryTimeoutError
+    from lct_pipelines.warehouse.params import QueryParameterError
+
+    spec = QUERY_SPECS[args.query_name]
+    given = {p.name: getattr(args, p.name) for p in spec.params if getattr(args, p.name) is not None}
+    for name in ("limit", "offset"):
+        if getattr(args, name) is not None:
+            given[name] = getattr(args, name)
+    logging.basicConfig(level=logging.WARNING, format="lct: %(levelname)s %(message)s", stream=sys.stderr)
+    env = _environment()
+    with _service(env) as service:
+        try:
+            answer = service.query_raw(spec.name, **given) if args.raw else service.query(spec.name, **given)
+        except (QueryParameterError, QueryTimeoutError) as err:
+            raise UserError(str(err)) from err
+    bound = answer.params
+    more = len(answer.rows) == bound["limit"]
+    next_offset = bound["offset"] + bound["limit"] if more else None
+    if args.format == "json":
+        payload = {
+            "query": spec.name,
+            "params": bound,
+            "source": answer.source,
+            "cached": answer.cached,
+            "elapsed_ms": round(answer.elapsed_ms, 3),
+            "row_count": len(answer.rows),
+            "next_offset": next_offset,
+            "rows": answer.rows,
+        }
+        print(json.dumps(payload, default=str, indent=2))
+        return 0
+    print(render_table(answer.rows))
+    where = "cache" if answer.cached else answer.source + (" (raw joins)" if args.raw else "")
+    footer = f"({len(answer.rows):,} rows from the {where} in {answer.elapsed_ms:.1f} ms"
+    if next_offset is not None:
+        footer += f"; the page is full, the next one: --offset {next_offset}"
+    print(footer + ")")
+    return 0

@@ -1,0 +1,2 @@
+-- How many students the platform holds (`lct warehouse demo-data --if-empty` keeps a loaded platform).
+SELECT count(*) FROM platform.students;
