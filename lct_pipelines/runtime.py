@@ -11,6 +11,7 @@ import psycopg2
 from lct_pipelines.db import migrate
 from lct_pipelines.paths import dagster_yaml
 from lct_pipelines.services import stack
+from lct_pipelines.services.replica import wait_for_catch_up
 from lct_pipelines.services.secrets_store import get_or_create_secret
 from lct_pipelines.settings import Settings
 from lct_pipelines.warehouse.connections import libpq_dsn
@@ -52,6 +53,10 @@ def bring_up(settings: Settings, progress: Callable[[str], None] = print, replic
         progress(f"warehouse: created {len(created)} rollup(s): {', '.join(created)}")
     else:
         progress(f"warehouse: all {len(ROLLUPS)} rollups present")
+    state = stack.StackState.load(settings.home)
+    if settings.uses_embedded_postgres and settings.replica_url is None and state.replica_port is not None:
+        waited = wait_for_catch_up(stack.embedded_postgres(settings, state), stack.embedded_replica(settings, state))
+        progress(f"postgres replica: caught up with the primary ({waited:.1f}s)")
     prepare_dagster_home(settings)
     env = stack.environment(settings)
     os.environ.update(env)

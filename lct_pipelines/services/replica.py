@@ -27,6 +27,7 @@ from lct_pipelines.services.embedded_postgres import (
     _server_user,
     binary,
 )
+from lct_pipelines.warehouse.lsn import parse_lsn
 
 PASSFILE_NAME = "primary.pgpass"
 # Copied from the primary's data directory but meaningless (or harmful) in the copy.
@@ -116,6 +117,35 @@ def _wait_streaming(replica: EmbeddedPostgres, timeout: float) -> None:
             return
         time.sleep(0.1)
     raise PostgresServiceError(f"replica on port {replica.port} not streaming after {timeout}s (status {status})")
+
+
+def wait_for_catch_up(primary: EmbeddedPostgres, replica: EmbeddedPostgres, timeout: float = 60.0) -> float:
+    """Wait until the replica has replayed everything the primary wrote so far; returns the seconds waited.
+
+    What was just done on the primary (a role's password, new views) is visible on the replica only once
+    replayed; `lct up` returns after this so that the replica it reports is ready to answer.
+    """
+    started = time.monotonic()
+    conn = psycopg2.connect(primary.dsn())
+    try:
+        with conn.cursor() as cur:
+            cur.execute(load_sql("warehouse/service/current_lsn.sql"))
+            target = parse_lsn(cur.fetchone()[0])
+    finally:
+        conn.close()
+    replayed: int | None = None
+    while time.monotonic() - started < timeout:
+        conn = psycopg2.connect(replica.dsn())
+        try:
+            with conn.cursor() as cur:
+                cur.execute(load_sql("warehouse/service/replay_lsn.sql"))
+                replayed = parse_lsn(cur.fetchone()[0])
+        finally:
+            conn.close()
+        if replayed is not None and target is not None and replayed >= target:
+            return time.monotonic() - started
+        time.sleep(0.1)
+    raise PostgresServiceError(f"replica on port {replica.port} did not replay the primary's writes in {timeout}s")
 
 
 def drop_replica(primary: EmbeddedPostgres, replica: EmbeddedPostgres, slot: str = "lct_replica1") -> None:

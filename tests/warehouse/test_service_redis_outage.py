@@ -27,14 +27,12 @@ def test_redis_stopped_then_restarted(
 
     own_redis.stop()
     with caplog.at_level(logging.WARNING, logger="lct_pipelines.warehouse"):
-        started = time.monotonic()
         down = [service.query("top_performers") for _ in range(3)]
-        elapsed = time.monotonic() - started
     assert [(r.source, r.cached) for r in down] == [("primary", False)] * 3
     assert all(r.rows == first.rows for r in down)
-    assert elapsed < 1.5  # a refused connection costs little, and the cache is skipped while backing off
-    warnings = [r.message for r in caplog.records if r.levelno == logging.WARNING]
-    assert any("Redis unavailable" in m and "answering without the cache" in m for m in warnings)
+    # Tried once, then skipped while backing off: one warning for the three queries, not one wait each.
+    warnings = [r.message for r in caplog.records if r.levelno == logging.WARNING and "Redis" in r.message]
+    assert len(warnings) == 1 and "answering without the cache" in warnings[0], warnings
 
     own_redis.start()
     time.sleep(service._cache.retry_after_seconds + 0.1)  # type: ignore[union-attr]
