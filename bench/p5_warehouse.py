@@ -234,3 +234,54 @@ def run(bench: Any) -> list[Figure]:
         )
     )
     return figures
+
+
+def profile_target(bench: Any) -> Any:
+    """One sequential refresh of every rollup (one frame per view), each query once, then cache hits.
+
+    Sequential and in this thread on purpose: pyinstrument samples the thread it runs in, and one rollup
+    at a time shows what each costs (the service refreshes two at once in worker threads).
+    """
+    import psycopg2
+
+    from lct_pipelines.db.sqlfiles import load_sql
+    from lct_pipelines.warehouse.connections import libpq_dsn
+    from lct_pipelines.warehouse.demo_data import generate_platform_data
+    from lct_pipelines.warehouse.roles import ensure_reader_role
+    from lct_pipelines.warehouse.service import WarehouseService
+    from lct_pipelines.warehouse.views import ROLLUPS, create_views, refresh_view
+
+    servers = bench.servers()
+    admin_url = servers.new_database("bench_warehouse_profile")
+    generate_platform_data(admin_url, students=bench.options.warehouse_students, seed=42)
+    conn = psycopg2.connect(libpq_dsn(admin_url))
+    create_views(conn)
+    with conn.cursor() as cur:
+        cur.execute(load_sql("bench/busiest_student.sql"))
+        params = _params(int(cur.fetchone()[0]))
+    reader_url = ensure_reader_role(admin_url, "bench-" + os.urandom(8).hex())
+    cached = WarehouseService(reader_url, redis_url=servers.redis.url(db=4), slow_query_ms=3_600_000)
+    uncached = WarehouseService(reader_url, slow_query_ms=3_600_000)
+
+    steps = [_labelled(f"refresh_{name}", lambda n=name: refresh_view(conn, n)) for name in ROLLUPS]
+    steps += [_labelled(f"query_{n}", lambda n=n, g=g: uncached.query(n, **g)) for n, g in params.items()]
+    steps += [
+        _labelled(f"cache_hits_{n}", lambda n=n, g=g: [cached.query(n, **g) for _ in range(100)])
+        for n, g in params.items()
+    ]
+
+    def refresh_and_query() -> None:
+        for step in steps:
+            step()
+
+    return refresh_and_query
+
+
+def _labelled(label: str, call: Any) -> Any:
+    """`call` behind a frame named `label`, so the profile shows one line per rollup and per query."""
+
+    def step() -> Any:
+        return call()
+
+    step.__code__ = step.__code__.replace(co_name=label, co_qualname=label)
+    return step

@@ -52,6 +52,12 @@ def check_written(frame: Any, written: Any, label: str) -> None:
         raise AnswerMismatch(f"P7 {label}: the CSV copy holds {csv_rows:,} rows, not {len(frame):,}")
 
 
+def _smaller(parquet: int, csv: int) -> str:
+    if parquet <= csv:
+        return f"{100 * (1 - parquet / csv):.0f}% smaller"
+    return f"{parquet / csv:.1f}x larger (a few rows: the Parquet footer and schema dominate)"
+
+
 def run(bench: Any) -> list[Figure]:
     from bench.context import YEAR
     from bench.p3_write import _calculations
@@ -73,8 +79,7 @@ def run(bench: Any) -> list[Figure]:
     parquet = sum(s["parquet_bytes"] for s in sizes.values())
     csv = sum(s["csv_bytes"] for s in sizes.values())
     by_dataset = {
-        name: f"{100 * (1 - s['parquet_bytes'] / s['csv_bytes']):.0f}% smaller ({s['rows']:,} rows)"
-        for name, s in sizes.items()
+        name: f"{_smaller(s['parquet_bytes'], s['csv_bytes'])} ({s['rows']:,} rows)" for name, s in sizes.items()
     }
     figures = [
         Figure(

@@ -184,7 +184,8 @@ def _relative(path: Path, docs_dir: Path) -> str:
 def render(results: dict[str, Any], results_path: Path, docs_path: Path) -> str:
     figures = results["figures"] + results.get("manual", [])
     order = {b.id: i for i, b in enumerate(BENCHMARKS)}
-    figures.sort(key=lambda f: (order.get(f["id"][:2], 99), f["id"]))
+    # By benchmark; within one, by id (P4a, P4b, P4c), except the P5.<query> figures, which keep run order.
+    figures.sort(key=lambda f: (order.get(f["id"][:2], 99), "" if "." in f["id"] else f["id"]))
     git = results["git"]
     lines = [
         "# Benchmarks",
