@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import shlex
 import subprocess
 import sys
@@ -25,6 +26,8 @@ DEFAULT_DOCS = REPO / "docs" / "benchmarks.md"
 FULL_RUNS = 5
 QUICK_RUNS = 1
 PROFILE_SUMMARY_LINES = 40
+PROFILE_MIN_SECONDS = 2.0
+PROFILE_MAX_REPEATS = 20
 
 EPILOG = """
 examples:
@@ -115,33 +118,56 @@ def _selected(args: argparse.Namespace) -> list[Benchmark]:
 
 
 def profile(benchmark: Benchmark, bench: Bench, out_dir: Path, stamp: str, command: str) -> dict[str, Any] | None:
-    """Profile our side of `benchmark` once with pyinstrument; text and HTML under out_dir/profiles."""
+    """Profile our side of `benchmark` with pyinstrument; text and HTML per part under out_dir/profiles.
+
+    A benchmark's `profile_target` gives one callable, or several by name (P5: the refresh, the queries).
+    Each is run once to warm up, then under the profiler as many times as fill PROFILE_MIN_SECONDS (at most
+    PROFILE_MAX_REPEATS), so a 0.1 s call is not judged on one sample of a loaded machine.
+    """
     from pyinstrument import Profiler
 
-    target = benchmark.profile_target(bench)
-    if target is None:
+    targets = benchmark.profile_target(bench)
+    if targets is None:
         bench.say(f"{benchmark.id}: no profile target (our side is not Python code of ours)")
         return None
-    target()  # warm: imports, caches, the first run's one-off costs
-    profiler = Profiler(interval=0.001)
-    profiler.start()
-    target()
-    profiler.stop()
+    if callable(targets):
+        targets = {"": targets}
     folder = out_dir / "profiles"
     folder.mkdir(parents=True, exist_ok=True)
-    text = profiler.output_text(unicode=True, color=False, show_all=False)
-    text_path = folder / f"{stamp}-{benchmark.id}.txt"
-    html_path = folder / f"{stamp}-{benchmark.id}.html"
-    text_path.write_text(text)
-    html_path.write_text(profiler.output_html())
-    bench.say(f"{benchmark.id}: profile written to {text_path} and {html_path.name}")
-    return {
-        "tool": f"pyinstrument {_version('pyinstrument')}",
-        "command": command,
-        "text": str(text_path),
-        "html": str(html_path),
-        "summary": _summary(text),
-    }
+    parts = []
+    for label, target in targets.items():
+        started = time.perf_counter()
+        target()  # warm: imports, caches, the first run's one-off costs; and how long one call takes
+        repeats = max(1, min(PROFILE_MAX_REPEATS, math.ceil(PROFILE_MIN_SECONDS / (time.perf_counter() - started))))
+        profiler = Profiler(interval=0.001)
+        profiler.start()
+        for _ in range(repeats):
+            target()
+        profiler.stop()
+        name = f"{stamp}-{benchmark.id}{'-' + label if label else ''}"
+        text = profiler.output_text(unicode=True, color=False, show_all=False)
+        text_path, html_path = folder / f"{name}.txt", folder / f"{name}.html"
+        text_path.write_text(text)
+        html_path.write_text(profiler.output_html())
+        bench.say(f"{benchmark.id}: profile{' of ' + label if label else ''} ({repeats} calls) written to {text_path}")
+        parts.append(
+            {
+                "label": label,
+                "repeats": repeats,
+                "text": _shown(text_path),
+                "html": _shown(html_path),
+                "summary": _summary(text),
+            }
+        )
+    return {"tool": f"pyinstrument {_version('pyinstrument')}", "command": command, "parts": parts}
+
+
+def _shown(path: Path) -> str:
+    """A path as the results JSON keeps it: relative to the repository when inside it (portable across clones)."""
+    try:
+        return str(path.resolve().relative_to(REPO))
+    except ValueError:
+        return str(path)
 
 
 def _version(package: str) -> str:

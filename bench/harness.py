@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
-from typing import Any
+from typing import Any, NamedTuple
 
 
 @dataclass
@@ -97,16 +97,25 @@ def alternate(
     return ours_times, base_times
 
 
+class ChildRun(NamedTuple):
+    """One call in a fresh process: wall seconds, peak RSS bytes, the (picklable) result, CPU seconds."""
+
+    seconds: float
+    peak_rss: int
+    result: Any
+    cpu_seconds: float
+
+
 def _child(target: Callable[..., Any], args: tuple, preload: tuple[str, ...], queue: mp.Queue) -> None:
     try:
         for module in preload:  # imported before the clock starts: their memory counts, their time does not
             importlib.import_module(module)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         result = target(*args)
-        elapsed = time.perf_counter() - started
-        queue.put((elapsed, peak_rss_bytes(), result, None))
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+        queue.put((ChildRun(elapsed, peak_rss_bytes(), result, cpu), None))
     except BaseException as error:  # handed to the parent, which raises it
-        queue.put((0.0, 0, None, f"{type(error).__name__}: {error}"))
+        queue.put((None, f"{type(error).__name__}: {error}"))
 
 
 def peak_rss_bytes() -> int:
@@ -125,8 +134,8 @@ def peak_rss_bytes() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
-def in_child(target: Callable[..., Any], *args: Any, preload: tuple[str, ...] = ()) -> tuple[float, int, Any]:
-    """Run target(*args) in a fresh process: (wall seconds, peak RSS bytes, picklable result).
+def in_child(target: Callable[..., Any], *args: Any, preload: tuple[str, ...] = ()) -> ChildRun:
+    """Run target(*args) in a fresh process: wall and CPU seconds (all its threads), peak RSS, its result.
 
     A spawned process, so its peak RSS (VmHWM) is its own: nothing inherited from the parent. `preload`
     modules are imported first, outside the timing.
@@ -138,7 +147,7 @@ def in_child(target: Callable[..., Any], *args: Any, preload: tuple[str, ...] = 
     try:
         while True:
             try:
-                elapsed, peak, result, error = queue.get(timeout=1)
+                outcome, error = queue.get(timeout=1)
                 break
             except queue_module.Empty:
                 if not process.is_alive():  # died without a word (killed, out of memory)
@@ -149,7 +158,7 @@ def in_child(target: Callable[..., Any], *args: Any, preload: tuple[str, ...] = 
         raise RuntimeError(f"benchmark child failed: {error}")
     if process.exitcode != 0:
         raise RuntimeError(f"benchmark child exited with {process.exitcode}")
-    return elapsed, peak, result
+    return outcome
 
 
 def machine() -> dict[str, Any]:

@@ -9,8 +9,80 @@ from typing import Any
 from bench.suite import BENCHMARKS
 
 # Where the time goes and what would close the gap, per figure, shown only while that figure misses its goal.
-# Written from the profiles of a real run (bench/results/profiles/); revisit when a profile changes.
-ANALYSIS: dict[str, str] = {}
+# Written from the profiles and memory breakdowns of real runs (bench/results/); revisit when they change.
+ANALYSIS: dict[str, str] = {
+    "P1b": (
+        "Where the time goes: the profile's main thread spends most of its wall time waiting for the parse thread "
+        "(`_parsed_ahead` -> `Queue.get`): the read is parse-bound, and the rest is `consume` (category codes, "
+        "LEAID lookups, count checks, ~0.8 s of CPU per file) plus ~0.1 s in `finish` (sort, dedupe, sums). "
+        "Our per-batch work runs in a second thread beside the parse, so it is free only when a second core is: "
+        "compare the CPU seconds in the notes of P1a/P1b (ours = the bare parse's + that work). On this 2-vCPU "
+        "machine shared with test suites (load 3-6 during P1) the two threads queue for the same core. In process "
+        "at load ~2 (measured by hand, outside the suite) ours took 2.4-2.8 s against 2.0-3.4 s for the bare "
+        "parse. What would close it "
+        "on a busy machine: less Python per batch (map the three category columns with one `pc.index_in` on the "
+        "batch dictionaries instead of building code tables per distinct dictionary; skip the SCHOOL_YEAR column "
+        "after the first batches have fixed the year), or fewer, larger batches (4 MiB blocks quarter the "
+        "per-batch overhead but raise the read-ahead, hence memory: P1c/P1d)."
+    ),
+    "P1d": (
+        "Where the memory goes (the tracemalloc run in P1c's extra): ~120 MB is the interpreter with pandas, "
+        "pyarrow and numpy imported, the same at any file size; the Arrow pool peaks at a few MB; the growth is "
+        "numpy: 8 bytes per kept detail row (integer key + float32 count) held until the end of the file, plus "
+        "the copies `_Parts.take` and `_dedupe` make to concatenate and sort them (tracemalloc peak ~50 MB on "
+        "the half file, ~90 MB on the full one), and the allocator slack around them. What would close it: "
+        "fold the rows into per-district sums while streaming. The CCD file is grouped by district, so a "
+        "district can be deduplicated and summed once its rows end (at most 612 keys per district: 17 grades x "
+        "9 races x 4 sexes), keeping only the open districts' keys; memory then follows the number of "
+        "districts, not rows (a district seen again later would need a fallback that keeps its keys)."
+    ),
+    "P2": (
+        "Where the time goes: `calculate_from_district_frame` building the output frame (the string columns "
+        "district_id, district_name, state, year, staff_scope taken row by row into ~117,000-row Arrow string "
+        "arrays, then `DataFrame.__init__`) is most of it; `build_district_frame` (minutes resolution, "
+        "factorizing the LEAIDs, the staff matrix) the rest. The arithmetic itself is a few ms. The naive side is "
+        "stable at ~9 s, so the ratio moves with our 0.1 s, which the machine's load moves by 2x from run to run "
+        "(CPU seconds in the notes). What would close it: make the text columns categorical (codes into the "
+        "18,000 district names and the seven scopes, instead of copying ~117,000 strings per column), the year "
+        "a constant; that takes the frame build from most of the time to a few ms."
+    ),
+    "P3": (
+        "Where the time goes (profile): `DataFrame.to_csv` formatting the rows (~1 s, pandas' CSV writer), "
+        "the COPY into the temporary staging table (~0.3 s), then `INSERT ... SELECT` from staging into "
+        "lct.lct_calculations (~1.2 s: the primary key and the state index maintained row by row, WAL written "
+        "twice over, fsync on) and the DELETE of the year (~0.1 s). What would close it: COPY straight into "
+        "lct.lct_calculations after the DELETE, in the same transaction (the year is replaced atomically "
+        "already; the staging table only adds a second write of every row), and write the CSV with "
+        "`pyarrow.csv.write_csv` (several times faster than pandas' `to_csv`). Together that removes ~2 s of "
+        "the ~2.5-4 s, which puts the ratio past 10x; `to_sql` cannot follow, it binds every value in Python."
+    ),
+    "P5.class_trends": (
+        "Ours meets p95 < 20 ms by far; the ratio misses because the raw side is cheap for this call: the "
+        "default page is the first 200 (class, week) rows in class_id order, so the raw plan can walk classes "
+        "in index order and stop after a few of them (~30 ms), while the rollup answer (~4 ms) is mostly "
+        "fetching and converting 200 rows in the client (Decimal and date values made JSON-native per row: the "
+        "`queries` profile). What would close it: less per-row work in the client (cast avg_grade/pass_rate to "
+        "float8 in the SQL so no Decimal is built, dates as text); a raw call over every class (a larger page "
+        "or one class over a long window) is where the rollup's advantage shows."
+    ),
+    "P5.cache": (
+        "Hits of small answers take ~0.2-0.4 ms; the p95 is set by the large answers (class_trends 200 rows, "
+        "student_engagement and teacher_workload 100) and by the machine's load spikes (the max is tens of ms). "
+        "Per hit (the `queries` profile, cache_hits_*): one MGET round trip to Redis, then `_decode`: "
+        "`json.loads` and one dict per row. What would close it: return the cached JSON payload as is to the "
+        "caller that serializes it anyway (no decode and re-encode), or decode with a faster parser (orjson); "
+        "smaller default pages for the list queries."
+    ),
+    "P5.refresh": (
+        "The four rollups of the spec refresh in well under 15 s (P5.refresh4); the daily job also refreshes "
+        "the six rollups that keep the queries under 20 ms, and those dominate: per view (results JSON, and "
+        "the `refresh` profile) class_period_trends ~8-10 s, student_subject_windows ~6 s, "
+        "student_engagement_windows ~4 s, student_class_bands ~5-10 s (read by five others), with two workers "
+        "on two shared cores. What would close it: build class_period_trends and the *_windows rollups from "
+        "the per-student-class-day sums of student_class_bands instead of rescanning the 2,000,000 "
+        "submissions each, or maintain them incrementally (only the days touched since the last refresh)."
+    ),
+}
 
 
 def _number(value: float | None, unit: str) -> str:
@@ -146,6 +218,7 @@ def _misses(results: dict[str, Any], figures: list[dict[str, Any]], docs_dir: Pa
         return ["Every goal with a measured figure is met."]
     lines = []
     profiles = results.get("profiles", {})
+    shown: dict[str, str] = {}  # profile part -> the figure under which it was shown
     for f in missed:
         benchmark = f["id"].split(".")[0].rstrip("abcd")
         lines.append(f"### {f['id']}: {f['title']}")
@@ -157,24 +230,43 @@ def _misses(results: dict[str, Any], figures: list[dict[str, Any]], docs_dir: Pa
             lines.append("")
         profile = profiles.get(benchmark)
         if profile:
-            link = _relative(Path(profile["text"]), docs_dir)
-            lines.append(f"Profile of our side ({profile['tool']}, `{profile['command']}`): [{link}]({link})")
-            lines.append("")
-            lines.append("<details><summary>where the time goes (top of the profile)</summary>")
-            lines.append("")
-            lines.append("```")
-            lines.extend(profile["summary"].splitlines())
-            lines.append("```")
-            lines.append("")
-            lines.append("</details>")
-            lines.append("")
+            parts = profile.get("parts") or [{**profile, "label": "", "repeats": 1}]  # results of before the parts
+            for part in _parts_for(f["id"], parts):
+                link = _relative(Path(part["text"]), docs_dir)
+                what = f"Profile of our side{' (' + part['label'] + ')' if part['label'] else ''}"
+                if part["text"] in shown:
+                    lines.append(f"{what}: shown under {shown[part['text']]} above, [{link}]({link}).")
+                    lines.append("")
+                    continue
+                shown[part["text"]] = f["id"]
+                lines.append(
+                    f"{what}, {part['repeats']} call(s) ({profile['tool']}, `{profile['command']}`): [{link}]({link})"
+                )
+                lines.append("")
+                lines.append("<details><summary>where the time goes (top of the profile)</summary>")
+                lines.append("")
+                lines.append("```")
+                lines.extend(part["summary"].splitlines())
+                lines.append("```")
+                lines.append("")
+                lines.append("</details>")
+                lines.append("")
         else:
             lines.append(f"Profile it with `.venv/bin/python -m bench --profile {benchmark}`.")
             lines.append("")
     return lines
 
 
+def _parts_for(figure_id: str, parts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The profile parts that explain a figure: the part named in its id (P5.refresh -> refresh), else the others."""
+    named = [p for p in parts if p["label"] and p["label"] in figure_id]
+    return named or [p for p in parts if not p["label"] or p["label"] not in ("refresh",)]
+
+
 def _relative(path: Path, docs_dir: Path) -> str:
+    """A link from the docs folder: paths in the results are absolute or relative to the repository root."""
+    if not path.is_absolute():
+        return str(Path("..") / path)
     try:
         return str(Path("..") / path.resolve().relative_to(docs_dir.resolve().parent))
     except ValueError:
