@@ -25,9 +25,12 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bench.harness import Figure
+
+if TYPE_CHECKING:
+    from bench.context import Bench
 
 GOAL_TOTAL_SECONDS = 300.0
 GOAL_JOB_SECONDS = 90.0
@@ -102,7 +105,7 @@ def fresh_clone_demo(repo: Path, work: Path, say: Callable[[str], None], keep: b
             shutil.rmtree(clone, ignore_errors=True)
 
 
-def run(bench: Any) -> list[Figure]:
+def run(bench: Bench) -> list[Figure]:
     outcomes = []
     runs = min(bench.runs, MAX_RUNS)
     for run_number in range(runs):

@@ -18,10 +18,14 @@ total row; the bare parse must see as many data rows as ours read.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bench.harness import Figure, in_child
+
+if TYPE_CHECKING:
+    from bench.context import Bench
 
 PANDAS_CHUNK_ROWS = 100_000
 BLOCK_SIZE = 1 << 20  # the reader's DEFAULT_BLOCK_SIZE
@@ -212,7 +216,7 @@ def check_same(ours_answer: dict[str, Any], other: dict[str, Any], label: str) -
 # --- the benchmark --------------------------------------------------------------------------------------------
 
 
-def _measure(bench: Any, path: Path, label: str) -> dict[str, dict[str, list[float]]]:
+def _measure(bench: Bench, path: Path, label: str) -> dict[str, dict[str, list[float]]]:
     """Alternating runs of the three sides on one file: seconds and peak RSS bytes per side."""
     samples: dict[str, dict[str, list[float]]] = {side: {"seconds": [], "rss": [], "cpu": []} for side in SIDES}
     for run in range(bench.runs):
@@ -232,7 +236,7 @@ def _measure(bench: Any, path: Path, label: str) -> dict[str, dict[str, list[flo
     return samples
 
 
-def run(bench: Any) -> list[Figure]:
+def run(bench: Bench) -> list[Figure]:
     import statistics
 
     full_path = bench.nces().paths["membership"]
@@ -330,6 +334,6 @@ def run(bench: Any) -> list[Figure]:
     ]
 
 
-def profile_target(bench: Any) -> Any:
+def profile_target(bench: Bench) -> Callable[[], Any]:
     path = str(bench.nces().paths["membership"])
     return lambda: ours(path)

@@ -17,9 +17,16 @@ import math
 import statistics
 import time
 from collections import defaultdict
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from bench.harness import Figure
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from bench.context import Bench
+    from lct_pipelines.db.lct_store import LctInputs
 
 GOAL_SECONDS = 0.2
 GOAL_RATIO = 100.0
@@ -56,7 +63,7 @@ def _best_bell(rows: list[tuple[str, float, str | None, str | None]]) -> dict[st
     return resolved
 
 
-def naive_calculate(conn: Any, inputs: Any, year: str) -> list[tuple[Any, ...]]:
+def naive_calculate(conn: Any, inputs: LctInputs, year: str) -> list[tuple[Any, ...]]:
     """The calculations as the replaced system made them: one minutes query and Python loops per district."""
     from lct_pipelines.db.sqlfiles import load_sql
     from lct_pipelines.lct.calculate import (
@@ -193,7 +200,7 @@ def naive_calculate(conn: Any, inputs: Any, year: str) -> list[tuple[Any, ...]]:
     return rows
 
 
-def _as_frame(rows: list[tuple[Any, ...]]) -> Any:
+def _as_frame(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
     import pandas as pd
 
     from lct_pipelines.lct.calculate import CONTRACT_COLUMNS, CONTRACT_DTYPES
@@ -201,7 +208,7 @@ def _as_frame(rows: list[tuple[Any, ...]]) -> Any:
     return pd.DataFrame(rows, columns=list(CONTRACT_COLUMNS)).astype(CONTRACT_DTYPES)
 
 
-def check_same(ours: Any, naive_rows: list[tuple[Any, ...]]) -> None:
+def check_same(ours: pd.DataFrame, naive_rows: list[tuple[Any, ...]]) -> None:
     import pandas as pd
 
     from bench.p1_import import AnswerMismatch
@@ -216,7 +223,7 @@ def check_same(ours: Any, naive_rows: list[tuple[Any, ...]]) -> None:
         raise AnswerMismatch(f"P2: the naive calculations differ from ours: {error}") from None
 
 
-def _inputs(bench: Any) -> Any:
+def _inputs(bench: Bench) -> LctInputs:
     from bench.context import YEAR
     from lct_pipelines.db.engine import build_engine
     from lct_pipelines.db.lct_store import load_inputs
@@ -230,7 +237,7 @@ def _inputs(bench: Any) -> Any:
         engine.dispose()
 
 
-def run(bench: Any) -> list[Figure]:
+def run(bench: Bench) -> list[Figure]:
     import psycopg2
 
     from bench.context import YEAR
@@ -282,7 +289,7 @@ def run(bench: Any) -> list[Figure]:
     ]
 
 
-def profile_target(bench: Any) -> Any:
+def profile_target(bench: Bench) -> Callable[[], Any]:
     from bench.context import YEAR
     from lct_pipelines.lct.calculate import calculate_lct
 

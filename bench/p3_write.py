@@ -15,15 +15,22 @@ from __future__ import annotations
 
 import statistics
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from bench.harness import Figure
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from sqlalchemy import Engine
+
+    from bench.context import Bench
 
 GOAL_RATIO = 10.0
 MULTI_CHUNK_ROWS = 1_000
 
 
-def _calculations(bench: Any) -> Any:
+def _calculations(bench: Bench) -> pd.DataFrame:
     from bench.context import YEAR
     from bench.p2_calculate import _inputs
     from lct_pipelines.lct.calculate import calculate_lct
@@ -31,7 +38,7 @@ def _calculations(bench: Any) -> Any:
     return calculate_lct(**_inputs(bench).frames(), year=YEAR).calculations
 
 
-def _stored(engine: Any, year: str) -> Any:
+def _stored(engine: Engine, year: str) -> pd.DataFrame:
     from lct_pipelines.db import lct_store
     from lct_pipelines.db.staging import transaction
 
@@ -39,7 +46,7 @@ def _stored(engine: Any, year: str) -> Any:
         return lct_store.calculations_for_year(cur, year)
 
 
-def check_stored(engine: Any, year: str, written: Any, label: str) -> None:
+def check_stored(engine: Engine, year: str, written: pd.DataFrame, label: str) -> None:
     import pandas as pd
 
     from bench.p1_import import AnswerMismatch
@@ -57,7 +64,7 @@ def check_stored(engine: Any, year: str, written: Any, label: str) -> None:
         raise AnswerMismatch(f"P3 {label}: the stored rows differ from those written: {error}") from None
 
 
-def run(bench: Any) -> list[Figure]:
+def run(bench: Bench) -> list[Figure]:
     import pandas as pd
 
     from bench.context import YEAR
@@ -127,7 +134,7 @@ def run(bench: Any) -> list[Figure]:
     ]
 
 
-def profile_target(bench: Any) -> Any:
+def profile_target(bench: Bench) -> Callable[[], Any]:
     import pandas as pd
 
     from bench.context import YEAR

@@ -21,9 +21,13 @@ equal what the full run that follows computes from scratch.
 from __future__ import annotations
 
 import statistics
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from bench.harness import Figure
+
+if TYPE_CHECKING:
+    from bench.context import Bench
 
 GOAL_PERCENT = 2.0
 GOAL_DAEMON_SECONDS = 60.0
@@ -61,7 +65,7 @@ def check_same(stored: Any, full_calculations: Any) -> None:
         raise AnswerMismatch(f"P4: the rows after the incremental run differ from a full run: {error}") from None
 
 
-def run(bench: Any) -> list[Figure]:
+def run(bench: Bench) -> list[Figure]:
     from bench.context import YEAR
     from bench.data import bell_schedule_edit
     from bench.p1_import import AnswerMismatch
@@ -137,7 +141,7 @@ def run(bench: Any) -> list[Figure]:
     ]
 
 
-def profile_target(bench: Any) -> Any:
+def profile_target(bench: Bench) -> Callable[[], Any]:
     from bench.context import YEAR
     from bench.data import bell_schedule_edit
     from lct_pipelines.calculation_run import FULL, INCREMENTAL, run_calculation

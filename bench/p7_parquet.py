@@ -14,9 +14,12 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bench.harness import Figure
+
+if TYPE_CHECKING:
+    from bench.context import Bench
 
 CLAIMED = "70-80% smaller (the replaced system's claim)"
 MB = 1e6
@@ -58,7 +61,7 @@ def _smaller(parquet: int, csv: int) -> str:
     return f"{parquet / csv:.1f}x larger (a few rows: the Parquet footer and schema dominate)"
 
 
-def run(bench: Any) -> list[Figure]:
+def run(bench: Bench) -> list[Figure]:
     from bench.context import YEAR
     from bench.p3_write import _calculations
     from lct_pipelines.exports.parquet import write_year

@@ -12,75 +12,78 @@ from bench.suite import BENCHMARKS
 # Written from the profiles and memory breakdowns of real runs (bench/results/); revisit when they change.
 ANALYSIS: dict[str, str] = {
     "P1b": (
-        "Where the time goes: the profile's main thread spends most of its wall time waiting for the parse thread "
-        "(`_parsed_ahead` -> `Queue.get`): the read is parse-bound, and the rest is `consume` (category codes, "
-        "LEAID lookups, count checks, ~0.8 s of CPU per file) plus ~0.1 s in `finish` (sort, dedupe, sums). "
-        "Our per-batch work runs in a second thread beside the parse, so it is free only when a second core is: "
-        "compare the CPU seconds in the notes of P1a/P1b (ours = the bare parse's + that work). On this 2-vCPU "
-        "machine shared with test suites (load 3-6 during P1) the two threads queue for the same core. In process "
-        "at load ~2 (measured by hand, outside the suite) ours took 2.4-2.8 s against 2.0-3.4 s for the bare "
-        "parse. What would close it "
-        "on a busy machine: less Python per batch (map the three category columns with one `pc.index_in` on the "
-        "batch dictionaries instead of building code tables per distinct dictionary; skip the SCHOOL_YEAR column "
-        "after the first batches have fixed the year), or fewer, larger batches (4 MiB blocks quarter the "
-        "per-batch overhead but raise the read-ahead, hence memory: P1c/P1d)."
+        "Where the time goes: in the profile the main thread spends most of its wall time waiting for the parse "
+        "thread (`_parsed_ahead` -> `Queue.get`): the read is parse-bound. On top of the parse, ours does its "
+        "per-batch work in `consume` (category codes, LEAID lookups, count checks: ~0.8 s of CPU per file) and "
+        "~0.1 s in `finish` (sort, dedupe, sums). That work runs in a second thread beside the parse, so it is "
+        "hidden only when a second core is free; compare the CPU seconds in the notes of P1a/P1b: ours spends "
+        "about the bare parse's CPU plus that work, and when ours' CPU seconds equal its wall seconds the two "
+        "threads did not overlap at all (the machine's other jobs held the other core: loads per benchmark "
+        "below). What would close it on a busy machine: less Python per batch (map the three category columns "
+        "with one `pc.index_in` on the batch dictionaries instead of code tables per distinct dictionary; stop "
+        "decoding SCHOOL_YEAR once the first batches have fixed the year), or fewer, larger batches (4 MiB blocks "
+        "quarter the per-batch overhead but raise pyarrow's read-ahead, hence memory: P1c/P1d)."
     ),
     "P1d": (
-        "Where the memory goes (the tracemalloc run in P1c's extra): ~120 MB is the interpreter with pandas, "
-        "pyarrow and numpy imported, the same at any file size; the Arrow pool peaks at a few MB; the growth is "
-        "numpy: 8 bytes per kept detail row (integer key + float32 count) held until the end of the file, plus "
-        "the copies `_Parts.take` and `_dedupe` make to concatenate and sort them (tracemalloc peak ~50 MB on "
-        "the half file, ~90 MB on the full one), and the allocator slack around them. What would close it: "
-        "fold the rows into per-district sums while streaming. The CCD file is grouped by district, so a "
+        "Where the memory goes (the tracemalloc run in P1c's notes and extra): ~120 MB is the interpreter with "
+        "pandas, pyarrow and numpy imported, the same at any file size; the Arrow pool peaks at a few MB; the "
+        "growth is numpy: 8 bytes per kept detail row (integer key + float32 count) held until the end of the "
+        "file, plus the copies `_Parts.take` and `_dedupe` make to concatenate and sort them (tracemalloc peak "
+        "~50 MB on the half file, ~90 MB on the full one), and the allocator slack around them. What would close "
+        "it: fold the rows into per-district sums while streaming. The CCD file is grouped by district, so a "
         "district can be deduplicated and summed once its rows end (at most 612 keys per district: 17 grades x "
         "9 races x 4 sexes), keeping only the open districts' keys; memory then follows the number of "
-        "districts, not rows (a district seen again later would need a fallback that keeps its keys)."
+        "districts, not rows (a district seen again later needs a fallback that keeps its keys)."
     ),
     "P2": (
-        "Where the time goes: `calculate_from_district_frame` building the output frame (the string columns "
-        "district_id, district_name, state, year, staff_scope taken row by row into ~117,000-row Arrow string "
-        "arrays, then `DataFrame.__init__`) is most of it; `build_district_frame` (minutes resolution, "
-        "factorizing the LEAIDs, the staff matrix) the rest. The arithmetic itself is a few ms. The naive side is "
-        "stable at ~9 s, so the ratio moves with our 0.1 s, which the machine's load moves by 2x from run to run "
-        "(CPU seconds in the notes). What would close it: make the text columns categorical (codes into the "
-        "18,000 district names and the seven scopes, instead of copying ~117,000 strings per column), the year "
-        "a constant; that takes the frame build from most of the time to a few ms."
+        "Ours is under 0.2 s; the ratio misses. Where the time goes (profile over repeated calls): about two "
+        "thirds in `build_district_frame`: minutes resolution (`resolve_minutes`, `best_bell_schedules`), "
+        "factorizing the ~374,000 LEAID strings of directory, enrollment and staff (`_district_positions`), and "
+        "looking up the ~338,000 staff category strings (`_staff_matrix` -> `positions_in`); about one third in "
+        "`calculate_from_district_frame`, mostly copying the text columns (district_id, name, state, scope) row "
+        "by row into ~117,000-row Arrow string arrays. The arithmetic itself is a few ms. What would close it: "
+        "hand the calculation integer district and category codes instead of strings (read the inputs with "
+        "the LEAID and category dictionary-encoded, or as integer ids from SQL), and build the output's text "
+        "columns as categoricals (codes into 18,000 names and 7 scopes); both remove string hashing and copying "
+        "that dominate today, which would put ours well under half its time and the ratio past 100x."
     ),
     "P3": (
-        "Where the time goes (profile): `DataFrame.to_csv` formatting the rows (~1 s, pandas' CSV writer), "
-        "the COPY into the temporary staging table (~0.3 s), then `INSERT ... SELECT` from staging into "
-        "lct.lct_calculations (~1.2 s: the primary key and the state index maintained row by row, WAL written "
-        "twice over, fsync on) and the DELETE of the year (~0.1 s). What would close it: COPY straight into "
+        "Where the time goes (profile): `DataFrame.to_csv` formatting the rows (~1 s: pandas' CSV writer), the "
+        "COPY into the temporary staging table (~0.3 s), then `INSERT ... SELECT` from staging into "
+        "lct.lct_calculations (~1 s: the primary key and the state index maintained row by row, every row "
+        "written twice, fsync on) and the DELETE of the year (~0.1 s). What would close it: COPY straight into "
         "lct.lct_calculations after the DELETE, in the same transaction (the year is replaced atomically "
         "already; the staging table only adds a second write of every row), and write the CSV with "
-        "`pyarrow.csv.write_csv` (several times faster than pandas' `to_csv`). Together that removes ~2 s of "
-        "the ~2.5-4 s, which puts the ratio past 10x; `to_sql` cannot follow, it binds every value in Python."
+        "`pyarrow.csv.write_csv` (several times faster than pandas' `to_csv`). Together that removes most of "
+        "ours' time and puts the ratio well past 10x; `to_sql` cannot follow: it binds every value in Python."
     ),
     "P5.class_trends": (
         "Ours meets p95 < 20 ms by far; the ratio misses because the raw side is cheap for this call: the "
-        "default page is the first 200 (class, week) rows in class_id order, so the raw plan can walk classes "
-        "in index order and stop after a few of them (~30 ms), while the rollup answer (~4 ms) is mostly "
-        "fetching and converting 200 rows in the client (Decimal and date values made JSON-native per row: the "
-        "`queries` profile). What would close it: less per-row work in the client (cast avg_grade/pass_rate to "
-        "float8 in the SQL so no Decimal is built, dates as text); a raw call over every class (a larger page "
-        "or one class over a long window) is where the rollup's advantage shows."
+        "default page is the first 200 (class, period) rows in class_id order, so the raw plan can stop after "
+        "the first few classes (tens of ms, where the other aggregate queries' raw joins take about a second), "
+        "while about half of the rollup answer's few ms is converting 200 rows in the client (`_rows`: Decimal "
+        "and date values made JSON-native, one dict per row: the `queries` profile). What would close it: less "
+        "per-row work in the client (cast avg_grade and pass_rate to float8 in the SQL so no Decimal is built, "
+        "dates as text); on a call over every class (a larger page) or one class over a long window the raw "
+        "side grows and the rollup's does not."
     ),
     "P5.cache": (
         "Hits of small answers take ~0.2-0.4 ms; the p95 is set by the large answers (class_trends 200 rows, "
-        "student_engagement and teacher_workload 100) and by the machine's load spikes (the max is tens of ms). "
+        "student_engagement and teacher_workload 100) and by the machine's load spikes (the max is several ms). "
         "Per hit (the `queries` profile, cache_hits_*): one MGET round trip to Redis, then `_decode`: "
-        "`json.loads` and one dict per row. What would close it: return the cached JSON payload as is to the "
-        "caller that serializes it anyway (no decode and re-encode), or decode with a faster parser (orjson); "
-        "smaller default pages for the list queries."
+        "`json.loads` and one dict per row, the larger share. What would close it: hand the cached JSON payload "
+        "as is to the caller that serializes it anyway (no decode and re-encode), or decode with a faster parser "
+        "(orjson); smaller default pages for the list queries."
     ),
     "P5.refresh": (
-        "The four rollups of the spec refresh in well under 15 s (P5.refresh4); the daily job also refreshes "
-        "the six rollups that keep the queries under 20 ms, and those dominate: per view (results JSON, and "
-        "the `refresh` profile) class_period_trends ~8-10 s, student_subject_windows ~6 s, "
-        "student_engagement_windows ~4 s, student_class_bands ~5-10 s (read by five others), with two workers "
-        "on two shared cores. What would close it: build class_period_trends and the *_windows rollups from "
-        "the per-student-class-day sums of student_class_bands instead of rescanning the 2,000,000 "
-        "submissions each, or maintain them incrementally (only the days touched since the last refresh)."
+        "The four rollups of the spec, with the two internal ones they are built from, refresh well under 15 s "
+        "(P5.refresh4). The daily job also refreshes the four rollups that keep the queries under 20 ms, and "
+        "those dominate (per-view seconds in the results JSON and the `refresh` profile): class_period_trends "
+        "~9-11 s, student_subject_windows ~6 s, student_engagement_windows ~3-4 s, next to student_class_bands "
+        "~4-10 s (read by five others), with two workers on two cores shared with other jobs. What would close "
+        "it: build class_period_trends and the *_windows rollups from the per-student-class-day sums of "
+        "student_class_bands instead of rescanning the 2,000,000 submissions each, or maintain them "
+        "incrementally (only the days touched since the last refresh)."
     ),
 }
 
@@ -156,9 +159,9 @@ def _machine(results: dict[str, Any]) -> list[str]:
         f"- CPU: {m['cpu']}, {m['cores']} cores ({m['usable_cores']} usable); memory {m['memory_gib']} GiB",
         f"- Python {m['python']} on {m['platform']}",
         f"- Packages: {packages}",
-        f"- Load average (1/5/15 min) at the start {load['start']}, at the end {load['end']}; the machine is "
-        "shared with other jobs, so per-benchmark loads are listed below and every figure alternates ours and "
-        "theirs run by run, so drift hits both sides alike.",
+        f"- Load average (1/5/15 min) at the start {load['start']}, at the end {load['end']}. The machine is "
+        "shared with other jobs: the load before and after each benchmark is listed below, and every figure "
+        "alternates ours and theirs run by run so that drift hits both sides alike.",
     ]
 
 

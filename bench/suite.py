@@ -6,9 +6,12 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bench.harness import Figure
+
+if TYPE_CHECKING:
+    from bench.context import Bench
 
 
 @dataclass(frozen=True)
@@ -24,10 +27,10 @@ class Benchmark:
     def load(self) -> ModuleType:
         return importlib.import_module(self.module)
 
-    def run(self, bench: Any) -> list[Figure]:
+    def run(self, bench: Bench) -> list[Figure]:
         return self.load().run(bench)
 
-    def profile_target(self, bench: Any) -> Callable[[], Any] | None:
+    def profile_target(self, bench: Bench) -> Callable[[], Any] | None:
         make = getattr(self.load(), "profile_target", None)
         return make(bench) if make is not None else None
 
