@@ -45,7 +45,7 @@ status: install
 lint: install
 	@$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
-# Full scale, 5 alternating runs per figure (~25-30 min on 2 cores): bench/results/<UTC>.json, docs/benchmarks.md,
+# Full scale, 5 alternating runs per figure (17-23 min measured on 2 shared vCPUs): bench/results/<UTC>.json, docs/benchmarks.md,
 # and a pyinstrument profile of our side of every benchmark that misses a goal. `python -m bench --help` for more.
 bench: install
 	@$(BIN)/python -m bench --profile-unmet
