@@ -50,6 +50,15 @@ status: install
 lint: install
 	@$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
+# Full scale, 5 alternating runs per figure (17-23 min measured on 2 shared vCPUs): bench/results/<UTC>.json, docs/benchmarks.md,
+# and a pyinstrument profile of our side of every benchmark that misses a goal. `python -m bench --help` for more.
+bench: install
+	@$(BIN)/python -m bench --profile-unmet
+
+# Every benchmark but P6 on small data, 1 run, in a temporary folder (< 1 min); `make test` runs it too.
+bench-quick: install
+	@$(BIN)/python -m bench --quick
+
 clean:
 	-@test -x $(BIN)/lct && $(BIN)/lct down
 	rm -rf $(VENV) .lct .pytest_cache

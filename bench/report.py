@@ -1,0 +1,350 @@
+"""docs/benchmarks.md from a results JSON: machine, datasets, every figure against its goal, profiles of misses."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+from bench.suite import BENCHMARKS
+
+# Where the time goes and what would close the gap, per figure, shown only while that figure misses its goal.
+# Written from the profiles and memory breakdowns of real runs (bench/results/); revisit when they change.
+ANALYSIS: dict[str, str] = {
+    "P1b": (
+        "Where the time goes: in the profile the main thread spends most of its wall time waiting for the parse "
+        "thread (`_parsed_ahead` -> `Queue.get`): the read is parse-bound. On top of the parse, ours does its "
+        "per-batch work in `consume` (category codes, LEAID lookups, count checks: ~0.8 s of CPU per file) and "
+        "~0.1 s in `finish` (sort, dedupe, sums). That work runs in a second thread beside the parse, so it is "
+        "hidden only when a second core is free; compare the CPU seconds in the notes of P1a/P1b: ours spends "
+        "about the bare parse's CPU plus that work, and when ours' CPU seconds equal its wall seconds the two "
+        "threads did not overlap at all (the machine's other jobs held the other core: loads per benchmark "
+        "below). What would close it on a busy machine: less Python per batch (map the three category columns "
+        "with one `pc.index_in` on the batch dictionaries instead of code tables per distinct dictionary; stop "
+        "decoding SCHOOL_YEAR once the first batches have fixed the year), or fewer, larger batches (4 MiB blocks "
+        "quarter the per-batch overhead but raise pyarrow's read-ahead, hence memory: P1c/P1d)."
+    ),
+    "P1d": (
+        "Where the memory goes (the tracemalloc run in P1c's notes and extra): ~120 MB is the interpreter with "
+        "pandas, pyarrow and numpy imported, the same at any file size; the Arrow pool peaks at a few MB; the "
+        "growth is numpy: 8 bytes per kept detail row (integer key + float32 count) held until the end of the "
+        "file, plus the copies `_Parts.take` and `_dedupe` make to concatenate and sort them (tracemalloc peak "
+        "~50 MB on the half file, ~90 MB on the full one), and the allocator slack around them. What would close "
+        "it: fold the rows into per-district sums while streaming. The CCD file is grouped by district, so a "
+        "district can be deduplicated and summed once its rows end (at most 612 keys per district: 17 grades x "
+        "9 races x 4 sexes), keeping only the open districts' keys; memory then follows the number of "
+        "districts, not rows (a district seen again later needs a fallback that keeps its keys)."
+    ),
+    "P2": (
+        "Ours is under 0.2 s; the ratio misses. Where the time goes (profile over repeated calls): about two "
+        "thirds in `build_district_frame`: minutes resolution (`resolve_minutes`, `best_bell_schedules`), "
+        "factorizing the ~374,000 LEAID strings of directory, enrollment and staff (`_district_positions`), and "
+        "looking up the ~338,000 staff category strings (`_staff_matrix` -> `positions_in`); about one third in "
+        "`calculate_from_district_frame`, mostly copying the text columns (district_id, name, state, scope) row "
+        "by row into ~117,000-row Arrow string arrays. The arithmetic itself is a few ms. What would close it: "
+        "hand the calculation integer district and category codes instead of strings (read the inputs with "
+        "the LEAID and category dictionary-encoded, or as integer ids from SQL), and build the output's text "
+        "columns as categoricals (codes into 18,000 names and 7 scopes); both remove string hashing and copying "
+        "that dominate today, which would put ours well under half its time and the ratio past 100x."
+    ),
+    "P3": (
+        "Where the time goes (profile): `DataFrame.to_csv` formatting the rows (~1 s: pandas' CSV writer), the "
+        "COPY into the temporary staging table (~0.3 s), then `INSERT ... SELECT` from staging into "
+        "lct.lct_calculations (~1 s: the primary key and the state index maintained row by row, every row "
+        "written twice, fsync on) and the DELETE of the year (~0.1 s). What would close it: COPY straight into "
+        "lct.lct_calculations after the DELETE, in the same transaction (the year is replaced atomically "
+        "already; the staging table only adds a second write of every row), and write the CSV with "
+        "`pyarrow.csv.write_csv` (several times faster than pandas' `to_csv`). Together that removes most of "
+        "ours' time and puts the ratio well past 10x; `to_sql` cannot follow: it binds every value in Python."
+    ),
+    "P5.class_trends": (
+        "Ours meets p95 < 20 ms by far; the ratio misses because the raw side is cheap for this call: the "
+        "default page is the first 200 (class, period) rows in class_id order, so the raw plan can stop after "
+        "the first few classes (tens of ms, where the other aggregate queries' raw joins take about a second), "
+        "while about half of the rollup answer's few ms is converting 200 rows in the client (`_rows`: Decimal "
+        "and date values made JSON-native, one dict per row: the `queries` profile). What would close it: less "
+        "per-row work in the client (cast avg_grade and pass_rate to float8 in the SQL so no Decimal is built, "
+        "dates as text); on a call over every class (a larger page) or one class over a long window the raw "
+        "side grows and the rollup's does not."
+    ),
+    "P5.cache": (
+        "Hits of small answers take ~0.2-0.4 ms; the p95 is set by the large answers (class_trends 200 rows, "
+        "student_engagement and teacher_workload 100) and by the machine's load spikes (the max is several ms). "
+        "Per hit (the `queries` profile, cache_hits_*): one MGET round trip to Redis, then `_decode`: "
+        "`json.loads` and one dict per row, the larger share. What would close it: hand the cached JSON payload "
+        "as is to the caller that serializes it anyway (no decode and re-encode), or decode with a faster parser "
+        "(orjson); smaller default pages for the list queries."
+    ),
+    "P5.refresh": (
+        "The four rollups of the spec, with the two internal ones they are built from, refresh well under 15 s "
+        "(P5.refresh4). The daily job also refreshes the four rollups that keep the queries under 20 ms, and "
+        "those dominate (per-view seconds in the results JSON and the `refresh` profile): class_period_trends "
+        "~9-11 s, student_subject_windows ~6 s, student_engagement_windows ~3-4 s, next to student_class_bands "
+        "~4-10 s (read by five others), with two workers on two cores shared with other jobs. What would close "
+        "it: build class_period_trends and the *_windows rollups from the per-student-class-day sums of "
+        "student_class_bands instead of rescanning the 2,000,000 submissions each, or maintain them "
+        "incrementally (only the days touched since the last refresh)."
+    ),
+}
+
+
+def _number(value: float | None, unit: str) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    if unit == "MB":
+        return f"{value:,.0f} MB" if value >= 100 else f"{value:,.2f} MB"
+    if unit == "ms":
+        return f"{value:.3f} ms" if value < 1 else f"{value:,.1f} ms" if value < 1000 else f"{value:,.0f} ms"
+    if value >= 100:
+        return f"{value:,.0f} s"
+    if value >= 1:
+        return f"{value:.2f} s"
+    if value >= 0.01:
+        return f"{value:.3f} s"
+    return f"{value * 1000:.2f} ms"
+
+
+def _spread(samples: list[float], unit: str) -> str:
+    if not samples:
+        return ""
+    low, high = min(samples), max(samples)
+    if low == high:
+        return ""
+    return f" [{_number(low, unit)} – {_number(high, unit)}]"
+
+
+def _side(figure: dict[str, Any], side: str) -> str:
+    samples = figure[side] or []
+    if not samples:
+        return "—"
+    unit = figure["unit"]
+    if figure.get("show_p95"):
+        return (
+            f"p50 {_number(figure[f'{side}_median'], unit)}, p95 **{_number(figure[f'{side}_p95'], unit)}**"
+            f"{_spread(samples, unit)} (n={len(samples)})"
+        )
+    return f"**{_number(figure[f'{side}_median'], unit)}**{_spread(samples, unit)}"
+
+
+def _ratio(figure: dict[str, Any]) -> str:
+    ratio = figure.get("ratio")
+    if ratio is None:
+        return "—"
+    return f"{ratio:,.0f}×" if ratio >= 100 else f"{ratio:.1f}×" if ratio >= 10 else f"{ratio:.2f}×"
+
+
+def _met(figure: dict[str, Any]) -> str:
+    met = figure.get("met")
+    return "n/a" if met is None else "**yes**" if met else "**NO**"
+
+
+def _table(figures: list[dict[str, Any]]) -> list[str]:
+    lines = [
+        "| # | what | ours: median [min – max] | against | theirs: median [min – max] | ratio | goal | met |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for f in figures:
+        lines.append(
+            f"| {f['id']} | {f['title']} | {_side(f, 'ours')} | {f['baseline_name'] or '—'} | "
+            f"{_side(f, 'baseline')} | {_ratio(f)} | {f['goal']} | {_met(f)} |"
+        )
+    return lines
+
+
+def _machine(results: dict[str, Any]) -> list[str]:
+    m = results["machine"]
+    load = results["load_average"]
+    packages = ", ".join(f"{k} {v}" for k, v in m["packages"].items() if v)
+    return [
+        f"- CPU: {m['cpu']}, {m['cores']} cores ({m['usable_cores']} usable); memory {m['memory_gib']} GiB",
+        f"- Python {m['python']} on {m['platform']}",
+        f"- Packages: {packages}",
+        f"- Load average (1/5/15 min) at the start {load['start']}, at the end {load['end']}. The machine is "
+        "shared with other jobs: the load before and after each benchmark is listed below, and every figure "
+        "alternates ours and theirs run by run so that drift hits both sides alike.",
+    ]
+
+
+def _datasets(results: dict[str, Any]) -> list[str]:
+    d = results["datasets"]
+    lines = []
+    nces = d.get("nces")
+    if nces:
+        lines.append(
+            f"- NCES demo files (`lct demo-data --scale {nces['scale']}`, seed 42): {nces['districts']:,} districts; "
+            f"membership {nces['rows']['membership']:,} rows, {nces['csv_bytes']['membership'] / 1e6:,.0f} MB CSV "
+            f"({nces['file_bytes']['membership'] / 1e6:,.1f} MB zipped); staff {nces['rows']['staff']:,} rows; "
+            f"directory {nces['rows']['directory']:,} rows"
+        )
+    half = d.get("membership_half")
+    if half:
+        lines.append(
+            f"- Half membership file (P1, flat memory): its first {half['rows']:,} data rows, "
+            f"{half['csv_bytes'] / 1e6:,.0f} MB CSV ({half['file_bytes'] / 1e6:,.1f} MB zipped)"
+        )
+    loaded = d.get("lct_database")
+    if loaded:
+        lines.append(
+            "- LCT database (P2-P4, P7): "
+            + ", ".join(f"{k} {v:,} rows" for k, v in loaded.items())
+            + " (bell schedules from a seeded generator: the demo NCES data has none)"
+        )
+    warehouse = d.get("warehouse")
+    if warehouse:
+        rows = ", ".join(f"{k} {v:,}" for k, v in warehouse.items() if k != "students_asked")
+        lines.append(
+            f"- Warehouse demo data (P5, `generate_platform_data(students={warehouse['students_asked']:,})`): {rows}"
+        )
+    return lines
+
+
+def _benchmark_runs(results: dict[str, Any]) -> list[str]:
+    lines = ["| benchmark | wall time | load before | load after | outcome |", "|---|---|---|---|---|"]
+    for b in BENCHMARKS:
+        run = results["benchmarks"].get(b.id)
+        if run is None:
+            continue
+        outcome = f"ERROR: {run['error']}" if run.get("error") else "ok"
+        lines.append(
+            f"| {b.id} {b.title} | {run['seconds']:.0f} s | {run['load_before']} | {run['load_after']} | {outcome} |"
+        )
+    return lines
+
+
+def _notes(figures: list[dict[str, Any]]) -> list[str]:
+    return [f"- **{f['id']}**: {f['notes']}" for f in figures if f.get("notes")]
+
+
+def _misses(results: dict[str, Any], figures: list[dict[str, Any]], docs_dir: Path) -> list[str]:
+    missed = [f for f in figures if f.get("met") is False]
+    if not missed:
+        return ["Every goal with a measured figure is met."]
+    lines = []
+    profiles = results.get("profiles", {})
+    shown: dict[str, str] = {}  # profile part -> the figure under which it was shown
+    for f in missed:
+        benchmark = f["id"].split(".")[0].rstrip("abcd")
+        lines.append(f"### {f['id']}: {f['title']}")
+        lines.append("")
+        lines.append(f"Goal: {f['goal']}. Measured: {_side(f, 'ours')} (ratio {_ratio(f)}).")
+        lines.append("")
+        if f["id"] in ANALYSIS:
+            lines.append(ANALYSIS[f["id"]])
+            lines.append("")
+        profile = profiles.get(benchmark)
+        if profile:
+            parts = profile.get("parts") or [{**profile, "label": "", "repeats": 1}]  # results of before the parts
+            for part in _parts_for(f["id"], parts):
+                link = _relative(Path(part["text"]), docs_dir)
+                what = f"Profile of our side{' (' + part['label'] + ')' if part['label'] else ''}"
+                if part["text"] in shown:
+                    lines.append(f"{what}: shown under {shown[part['text']]} above, [{link}]({link}).")
+                    lines.append("")
+                    continue
+                shown[part["text"]] = f["id"]
+                lines.append(
+                    f"{what}, {part['repeats']} call(s) ({profile['tool']}, `{profile['command']}`): [{link}]({link})"
+                )
+                lines.append("")
+                lines.append("<details><summary>where the time goes (top of the profile)</summary>")
+                lines.append("")
+                lines.append("```")
+                lines.extend(part["summary"].splitlines())
+                lines.append("```")
+                lines.append("")
+                lines.append("</details>")
+                lines.append("")
+        else:
+            lines.append(f"Profile it with `.venv/bin/python -m bench --profile {benchmark}`.")
+            lines.append("")
+    return lines
+
+
+def _parts_for(figure_id: str, parts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The profile parts that explain a figure: the part named in its id (P5.refresh -> refresh), else the others."""
+    named = [p for p in parts if p["label"] and p["label"] in figure_id]
+    return named or [p for p in parts if not p["label"] or p["label"] not in ("refresh",)]
+
+
+def _relative(path: Path, docs_dir: Path) -> str:
+    """A link from the docs folder: paths in the results are absolute or relative to the repository root."""
+    if not path.is_absolute():
+        return str(Path("..") / path)
+    try:
+        return str(Path("..") / path.resolve().relative_to(docs_dir.resolve().parent))
+    except ValueError:
+        return str(path)
+
+
+def render(results: dict[str, Any], results_path: Path, docs_path: Path) -> str:
+    figures = results["figures"] + results.get("manual", [])
+    order = {b.id: i for i, b in enumerate(BENCHMARKS)}
+    # By benchmark; within one, by id (P4a, P4b, P4c), except the P5.<query> figures, which keep run order.
+    figures.sort(key=lambda f: (order.get(f["id"][:2], 99), "" if "." in f["id"] else f["id"]))
+    git = results["git"]
+    lines = [
+        "# Benchmarks",
+        "",
+        "Generated by `make bench` (`python -m bench`) from "
+        f"[{results_path.name}]({_relative(results_path, docs_path.parent)}); do not edit by hand. "
+        "`make bench-quick` runs the same suite on small data in a temporary folder (and `make test` runs it as "
+        "a smoke test, failing on errors and wrong answers, never on speed).",
+        "",
+        f"Run: {results['started_utc']} UTC, {results['seconds'] / 60:.1f} min, mode `{results['mode']}`, "
+        f"{results['runs']} alternating runs per figure (ours, theirs, ours, theirs, ...), commit `{git['commit']}`"
+        f"{' (with uncommitted changes)' if git.get('dirty') else ''}. `{results['command']}`",
+        "",
+        "Every figure is the median of the runs with the spread [min – max]; latency figures show p50 and p95 "
+        "over all samples. ratio = theirs / ours (how many times faster or smaller ours is). Every benchmark "
+        "compares the answers of both sides and fails on a difference: a faster wrong answer is an error.",
+        "",
+        "## Figures against goals",
+        "",
+        *_table(figures),
+        "",
+        "Notes:",
+        "",
+        *_notes(figures),
+        "",
+        "## Goals not met: where the time goes",
+        "",
+        *_misses(results, figures, docs_path.parent),
+        "",
+        "## Machine",
+        "",
+        *_machine(results),
+        "",
+        "## Datasets",
+        "",
+        *_datasets(results),
+        "",
+        "## Benchmarks of this run",
+        "",
+        *_benchmark_runs(results),
+        "",
+        "## What each benchmark compares",
+        "",
+        "| # | ours | against | goal (issue 6) |",
+        "|---|---|---|---|",
+        *[f"| {b.id} | {b.ours} | {b.against} | {b.goal} |" for b in BENCHMARKS],
+        "",
+        "Each benchmark's module docstring in `bench/` says exactly what both sides do and how their answers are "
+        "compared.",
+        "",
+        "## Running it",
+        "",
+        "```bash",
+        "make bench            # full scale, >= 5 alternating runs, writes bench/results/<UTC>.json and this file",
+        "make bench-quick      # every benchmark on small data, results in a temporary folder",
+        ".venv/bin/python -m bench --help",
+        ".venv/bin/python -m bench --only P1,P3 --runs 7 --out /tmp/bench   # a subset (this file is not rewritten)",
+        ".venv/bin/python -m bench --profile P1   # pyinstrument profile of our side of P1",
+        ".venv/bin/python -m bench --render bench/results/<UTC>.json        # rewrite this file from a results file",
+        "```",
+        "",
+        "P4's daemon end-to-end figure (bell-schedule edit to refreshed views with `lct ui` running) is measured "
+        "outside the suite and supplied in `bench/results/manual.json` (format in `bench/manual.py`); until then "
+        "it is shown as measured separately, without a number.",
+        "",
+    ]
+    return "\n".join(lines)

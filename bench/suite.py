@@ -1,0 +1,97 @@
+"""The benchmarks of the suite, in run order, and what each measures against what."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+from bench.harness import Figure
+
+if TYPE_CHECKING:
+    from bench.context import Bench
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    id: str
+    title: str
+    module: str  # its `run(bench) -> list[Figure]`, and `profile_target(bench)` when it can be profiled
+    ours: str
+    against: str
+    goal: str
+    quick: bool = True  # part of `--quick` (small data)
+
+    def load(self) -> ModuleType:
+        return importlib.import_module(self.module)
+
+    def run(self, bench: Bench) -> list[Figure]:
+        return self.load().run(bench)
+
+    def profile_target(self, bench: Bench) -> Callable[[], Any] | None:
+        make = getattr(self.load(), "profile_target", None)
+        return make(bench) if make is not None else None
+
+
+BENCHMARKS: tuple[Benchmark, ...] = (
+    Benchmark(
+        "P1",
+        "NCES membership import",
+        "bench.p1_import",
+        "read_membership on the --scale full membership zip, to district x grade counts",
+        "pandas read_csv(chunksize=100_000) + filter + groupby; a bare streaming pyarrow parse",
+        ">= 2x pandas; within 1.2x of the bare parse; peak RSS <= 300 MB and flat as the file grows",
+    ),
+    Benchmark(
+        "P2",
+        "LCT calculation",
+        "bench.p2_calculate",
+        "calculate_lct: seven scopes x every district, minutes, validity, flags",
+        "per district a minutes query, scopes in Python loops",
+        "< 0.2 s; >= 100x",
+    ),
+    Benchmark(
+        "P3",
+        "writing the calculations",
+        "bench.p3_write",
+        "lct_store.write_year (COPY into staging, INSERT ... SELECT)",
+        "DataFrame.to_sql",
+        ">= 10x",
+    ),
+    Benchmark(
+        "P4",
+        "incremental run",
+        "bench.p4_incremental",
+        "run_calculation incremental after one bell-schedule edit",
+        "run_calculation full",
+        "compute+write <= 2% of full; edit to refreshed views < 60 s with the daemon",
+    ),
+    Benchmark(
+        "P5",
+        "warehouse queries",
+        "bench.p5_warehouse",
+        "the eight queries from the rollups; cache hits; refresh",
+        "the same answers from raw joins",
+        "p95 < 20 ms; aggregate-heavy >= 20x raw; cache hit p95 < 1 ms; refresh < 15 s",
+    ),
+    Benchmark(
+        "P6",
+        "make demo from a fresh clone",
+        "bench.fresh_clone_demo",
+        "git clone && make install && make demo",
+        "(absolute)",
+        "< 5 min including install; the main job < 90 s",
+        quick=False,
+    ),
+    Benchmark(
+        "P7",
+        "Parquet exports",
+        "bench.p7_parquet",
+        "exports.parquet.write_year (zstd)",
+        "the same tables as CSV",
+        "report the size ratio (the replaced system claimed 70-80% smaller)",
+    ),
+)
+BY_ID: dict[str, Benchmark] = {b.id: b for b in BENCHMARKS}
