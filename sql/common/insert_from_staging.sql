@@ -1,2 +1,0 @@
-INSERT INTO {target} ({columns}) SELECT {columns} FROM {staging};
-DROP TABLE {staging};
