@@ -2,7 +2,7 @@
 
 Into a database of its own (a clone of the migrated template), the same rows each time, replacing the year:
 
-- ours: `lct_store.write_year`: delete the year, COPY into a staging table, one INSERT ... SELECT.
+- ours: `lct_store.write_year`: delete the year, one COPY (CSV written by Arrow) in the same transaction.
 - to_sql: delete the year, then `DataFrame.to_sql(if_exists="append")` with its default `method=None`
   (SQLAlchemy 2's batched executemany);
 - to_sql multi: `method="multi", chunksize=1_000`, once (in the first run only: it is several times slower
