@@ -50,7 +50,7 @@ ANALYSIS: dict[str, str] = {
     "P3": (
         "Both remedies of the first runs are in (COPY straight into lct.lct_calculations inside the year's "
         "transaction, no staging table and no INSERT ... SELECT; the CSV for COPY from `pyarrow.csv.write_csv`): "
-        "ours went from 2.57 s to about 1.1 s. What is left (profile): COPY itself with the primary key and "
+        "ours went from 2.57 s to 1.2-1.4 s (8-9.8x). What is left (profile): COPY itself with the primary key and "
         "the state index maintained per row (~0.6 s, fsync on), the DELETE of the year's previous rows "
         "(~0.2 s) and Arrow's conversion and CSV writing (~0.2 s). What would close the last few percent: "
         "drop and rebuild the state index around a full-year replace, or COPY in binary format (no text "
