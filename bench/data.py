@@ -14,23 +14,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from lct_pipelines.enrichment.bell_schedule_file import COLUMNS as BELL_FILE_COLUMNS
+
 # Every n-th district with a state gets bell schedules (at full scale ~700 districts, ~2,000 rows).
 BELL_SCHEDULE_EVERY = 25
-_BELL_COLUMNS = (
-    "leaid",
-    "district_name",
-    "state",
-    "year",
-    "grade_level",
-    "instructional_minutes",
-    "start_time",
-    "end_time",
-    "lunch_duration",
-    "source",
-    "confidence",
-    "method",
-    "notes",
-)
+# The collected-schedules columns, with the table's `leaid` in place of the file's `district_id`.
+_BELL_COLUMNS = ("leaid", *BELL_FILE_COLUMNS[1:])
 
 
 def write_head_zip(source: Path, target: Path, data_rows: int) -> tuple[int, int, int]:

@@ -101,18 +101,23 @@ def create_replica(
     return replica
 
 
+def _scalar(server: EmbeddedPostgres, sql_file: str) -> str | None:
+    """The first column of the first row `sql_file` returns on `server` (None when no row), on a fresh connection."""
+    conn = psycopg2.connect(server.dsn())
+    try:
+        with conn.cursor() as cur:
+            cur.execute(load_sql(sql_file))
+            row = cur.fetchone()
+            return row[0] if row else None
+    finally:
+        conn.close()
+
+
 def _wait_streaming(replica: EmbeddedPostgres, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     status = None
     while time.monotonic() < deadline:
-        conn = psycopg2.connect(replica.dsn())
-        try:
-            with conn.cursor() as cur:
-                cur.execute(load_sql("warehouse/replica/receiver_status.sql"))
-                row = cur.fetchone()
-                status = row[0] if row else None
-        finally:
-            conn.close()
+        status = _scalar(replica, "warehouse/replica/receiver_status.sql")
         if status == "streaming":
             return
         time.sleep(0.1)
@@ -126,22 +131,9 @@ def wait_for_catch_up(primary: EmbeddedPostgres, replica: EmbeddedPostgres, time
     replayed; `lct up` returns after this so that the replica it reports is ready to answer.
     """
     started = time.monotonic()
-    conn = psycopg2.connect(primary.dsn())
-    try:
-        with conn.cursor() as cur:
-            cur.execute(load_sql("warehouse/service/current_lsn.sql"))
-            target = parse_lsn(cur.fetchone()[0])
-    finally:
-        conn.close()
-    replayed: int | None = None
+    target = parse_lsn(_scalar(primary, "warehouse/service/current_lsn.sql"))
     while time.monotonic() - started < timeout:
-        conn = psycopg2.connect(replica.dsn())
-        try:
-            with conn.cursor() as cur:
-                cur.execute(load_sql("warehouse/service/replay_lsn.sql"))
-                replayed = parse_lsn(cur.fetchone()[0])
-        finally:
-            conn.close()
+        replayed = parse_lsn(_scalar(replica, "warehouse/service/replay_lsn.sql"))
         if replayed is not None and target is not None and replayed >= target:
             return time.monotonic() - started
         time.sleep(0.1)
