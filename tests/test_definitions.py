@@ -1,50 +1,128 @@
-"""The code location loads, every asset is there, and lineage is what docs/lineage.md says."""
+"""The code location loads, and its whole graph matches the reviewed snapshot.
+
+`tests/__snapshots__/test_definitions/` holds every asset (group, kinds, dependencies, partitions, owners),
+check, job (selection, executor, retry policy), schedule and sensor as JSON. A change that moves a module
+must leave it equal; a change that alters the graph shows up as a diff of that file in review. After an
+intended change: `pytest tests/test_definitions.py --snapshot-update`, then read the diff.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 import dagster as dg
+import pytest
+from syrupy.extensions.json import JSONSnapshotExtension
 
 from lct_pipelines.definitions import defs
 
-EXPECTED_EDGES = {
-    ("nces_ccd/directory_file", "nces/lea_directory"),
-    ("nces_ccd/membership_file", "nces/lea_enrollment"),
-    ("nces_ccd/staff_file", "nces/lea_staff"),
-    ("nces/lea_directory", "nces/import_summary"),
-    ("nces/lea_enrollment", "nces/import_summary"),
-    ("nces/lea_staff", "nces/import_summary"),
-}
+SCHOOL_YEAR_ASSETS = ("nces/lea_directory", "nces/lea_enrollment", "nces/lea_staff", "lct/lct_calculations")
 
 
-def _edges(repository) -> set[tuple[str, str]]:
-    graph = repository.asset_graph
+@pytest.fixture
+def snapshot_json(snapshot):
+    return snapshot.use_extension(JSONSnapshotExtension)
+
+
+def _key(key: dg.AssetKey) -> str:
+    return key.to_user_string()
+
+
+def _retry(policy: dg.RetryPolicy | None) -> dict[str, Any] | None:
+    if policy is None:
+        return None
     return {
-        (parent.to_user_string(), key.to_user_string())
-        for key in graph.get_all_asset_keys()
-        for parent in graph.get(key).parent_keys
+        "max_retries": policy.max_retries,
+        "delay": policy.delay,
+        "backoff": policy.backoff.value if policy.backoff else None,
     }
 
 
-def test_code_location_loads_with_every_asset() -> None:
+def _assets(repository: dg.RepositoryDefinition) -> dict[str, Any]:
+    graph = repository.asset_graph
+    assets = {}
+    for key in sorted(graph.get_all_asset_keys(), key=_key):
+        node = graph.get(key)
+        assets[_key(key)] = {
+            "group": node.group_name,
+            "kinds": sorted(node.kinds),
+            "deps": sorted(_key(parent) for parent in node.parent_keys),
+            "partitions": getattr(node.partitions_def, "name", None) if node.partitions_def else None,
+            "materializable": node.is_materializable,
+            "owners": sorted(node.owners),
+            "checks": sorted(check.name for check in graph.get_check_keys_for_assets({key})),
+        }
+    return assets
+
+
+def _checks(repository: dg.RepositoryDefinition) -> dict[str, Any]:
+    graph = repository.asset_graph
+    return {
+        f"{_key(check.asset_key)}:{check.name}": {"blocking": graph.get(check).blocking}
+        for check in sorted(graph.asset_check_keys, key=lambda c: (_key(c.asset_key), c.name))
+    }
+
+
+def _jobs(definitions: dg.Definitions) -> dict[str, Any]:
+    jobs = {}
+    for job in sorted(definitions.get_repository_def().get_all_jobs(), key=lambda j: j.name):
+        if job.name.startswith("__"):  # Dagster's implicit asset job
+            continue
+        jobs[job.name] = {
+            "assets": sorted(_key(k) for k in job.asset_layer.selected_asset_keys),
+            "executor": job.executor_def.name,
+            "retry_policy": _retry(job.op_retry_policy),
+            "partitioned": job.partitions_def is not None,
+        }
+    return jobs
+
+
+def _schedules(repository: dg.RepositoryDefinition) -> dict[str, Any]:
+    return {
+        schedule.name: {
+            "cron": schedule.cron_schedule,
+            "timezone": schedule.execution_timezone,
+            "job": schedule.job_name,
+            "default_status": schedule.default_status.value,
+        }
+        for schedule in sorted(repository.schedule_defs, key=lambda s: s.name)
+    }
+
+
+def _sensors(repository: dg.RepositoryDefinition) -> dict[str, Any]:
+    return {
+        sensor.name: {
+            "job": sensor.job_name if sensor.has_jobs else None,
+            "minimum_interval_seconds": sensor.minimum_interval_seconds,
+            "default_status": sensor.default_status.value,
+            "type": sensor.sensor_type.value,
+        }
+        for sensor in sorted(repository.sensor_defs, key=lambda s: s.name)
+    }
+
+
+def graph_snapshot(definitions: dg.Definitions) -> dict[str, Any]:
+    repository = definitions.get_repository_def()
+    return {
+        "assets": _assets(repository),
+        "checks": _checks(repository),
+        "jobs": _jobs(definitions),
+        "schedules": _schedules(repository),
+        "sensors": _sensors(repository),
+        "resources": sorted(repository.get_top_level_resources()),
+    }
+
+
+def test_code_location_loads() -> None:
     dg.Definitions.validate_loadable(defs)
-    repository = defs.get_repository_def()
-    keys = {k.to_user_string() for k in repository.asset_graph.get_all_asset_keys()}
-    assert {
-        "nces/lea_directory",
-        "nces/lea_enrollment",
-        "nces/lea_staff",
-        "nces/import_summary",
-        "lct/state_requirements",
-        "lct/bell_schedules",
-    } <= keys
 
 
-def test_documented_lineage_edges_exist() -> None:
-    assert _edges(defs.get_repository_def()) >= EXPECTED_EDGES
+def test_graph_matches_the_reviewed_snapshot(snapshot_json) -> None:
+    assert graph_snapshot(defs) == snapshot_json
 
 
-def test_raw_imports_are_partitioned_by_school_year() -> None:
+def test_school_year_assets_are_partitioned_by_school_year() -> None:
     graph = defs.get_repository_def().asset_graph
-    for key in ("nces/lea_directory", "nces/lea_enrollment", "nces/lea_staff"):
+    for key in SCHOOL_YEAR_ASSETS:
         partitions = graph.get(dg.AssetKey.from_user_string(key)).partitions_def
         assert isinstance(partitions, dg.DynamicPartitionsDefinition) and partitions.name == "school_year"
