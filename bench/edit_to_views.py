@@ -27,10 +27,22 @@ import requests
 from sqlalchemy import create_engine, text
 
 from lct_pipelines.sensors.enrichment_changes import SENSOR_NAME
-from lct_pipelines.sensors.runs import finished_sensor_runs
 from lct_pipelines.services.ports import free_port
 
 LCT = str(Path(sys.executable).with_name("lct"))
+
+
+def finished_sensor_runs(instance: dg.DagsterInstance, sensor_name: str, after: datetime) -> list[dg.RunRecord]:
+    """Runs the sensor launched after `after` that have ended (succeeded or failed), newest first."""
+    return list(
+        instance.get_run_records(
+            filters=dg.RunsFilter(
+                tags={"dagster/sensor_name": sensor_name},
+                statuses=[dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE],
+                created_after=after,
+            )
+        )
+    )
 
 
 def _env() -> dict[str, str]:

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from bench.context import Bench
-    from lct_pipelines.db.lct_store import LctInputs
+    from lct_pipelines.lct.store import LctInputs
 
 GOAL_SECONDS = 0.2
 GOAL_RATIO = 100.0
@@ -226,8 +226,8 @@ def check_same(ours: pd.DataFrame, naive_rows: list[tuple[Any, ...]]) -> None:
 def _inputs(bench: Bench) -> LctInputs:
     from bench.context import YEAR
     from lct_pipelines.db.engine import build_engine
-    from lct_pipelines.db.lct_store import load_inputs
     from lct_pipelines.db.staging import transaction
+    from lct_pipelines.lct.store import load_inputs
 
     engine = build_engine(bench.lct_database(), application_name="lct-bench")
     try:
@@ -241,8 +241,8 @@ def run(bench: Bench) -> list[Figure]:
     import psycopg2
 
     from bench.context import YEAR
+    from lct_pipelines.db.urls import libpq_dsn
     from lct_pipelines.lct.calculate import calculate_lct
-    from lct_pipelines.warehouse.connections import libpq_dsn
 
     inputs = _inputs(bench)
     districts = len(set(inputs.directory["leaid"]) | set(inputs.enrollment["leaid"]) | set(inputs.staff["leaid"]))

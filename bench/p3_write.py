@@ -2,7 +2,7 @@
 
 Into a database of its own (a clone of the migrated template), the same rows each time, replacing the year:
 
-- ours: `lct_store.write_year`: delete the year, one COPY (CSV written by Arrow) in the same transaction.
+- ours: `store.write_year`: delete the year, one COPY (CSV written by Arrow) in the same transaction.
 - to_sql: delete the year, then `DataFrame.to_sql(if_exists="append")` with its default `method=None`
   (SQLAlchemy 2's batched executemany);
 - to_sql multi: `method="multi", chunksize=1_000`, once (in the first run only: it is several times slower
@@ -39,11 +39,11 @@ def _calculations(bench: Bench) -> pd.DataFrame:
 
 
 def _stored(engine: Engine, year: str) -> pd.DataFrame:
-    from lct_pipelines.db import lct_store
     from lct_pipelines.db.staging import transaction
+    from lct_pipelines.lct import store
 
     with transaction(engine) as cur:
-        return lct_store.calculations_for_year(cur, year)
+        return store.calculations_for_year(cur, year)
 
 
 def check_stored(engine: Engine, year: str, written: pd.DataFrame, label: str) -> None:
@@ -68,10 +68,10 @@ def run(bench: Bench) -> list[Figure]:
     import pandas as pd
 
     from bench.context import YEAR
-    from lct_pipelines.db import lct_store
     from lct_pipelines.db.engine import build_engine
     from lct_pipelines.db.sqlfiles import load_sql
     from lct_pipelines.db.staging import transaction
+    from lct_pipelines.lct import store
 
     calculations = _calculations(bench)
     run_id = "20000101T000000Z"
@@ -81,7 +81,7 @@ def run(bench: Bench) -> list[Figure]:
 
     def ours() -> None:
         with transaction(engine) as cur:
-            lct_store.write_year(cur, YEAR, calculations, no_fingerprints, run_id)
+            store.write_year(cur, YEAR, calculations, no_fingerprints, run_id)
 
     def to_sql(method: str | None) -> None:
         with engine.begin() as conn:
@@ -138,9 +138,9 @@ def profile_target(bench: Bench) -> Callable[[], Any]:
     import pandas as pd
 
     from bench.context import YEAR
-    from lct_pipelines.db import lct_store
     from lct_pipelines.db.engine import build_engine
     from lct_pipelines.db.staging import transaction
+    from lct_pipelines.lct import store
 
     calculations = _calculations(bench)
     engine = build_engine(bench.servers().new_database("bench_p3_profile"), application_name="lct-bench")
@@ -148,6 +148,6 @@ def profile_target(bench: Bench) -> Callable[[], Any]:
 
     def write() -> None:
         with transaction(engine) as cur:
-            lct_store.write_year(cur, YEAR, calculations, no_fingerprints, "20000101T000000Z")
+            store.write_year(cur, YEAR, calculations, no_fingerprints, "20000101T000000Z")
 
     return write

@@ -36,11 +36,11 @@ _PARTS = ("detect", "read", "compute", "write")
 
 def _edited_district(engine: Any, year: str) -> tuple[str, str, str]:
     """A district with calculations: (leaid, name, state), the middle one in leaid order."""
-    from lct_pipelines.db import lct_store
     from lct_pipelines.db.staging import transaction
+    from lct_pipelines.lct import store
 
     with transaction(engine) as cur:
-        stored = lct_store.calculations_for_year(cur, year)
+        stored = store.calculations_for_year(cur, year)
     candidates = stored[stored["staff_scope"] == "teachers_only"].sort_values("district_id")
     row = candidates.iloc[len(candidates) // 2]
     return row["district_id"], row["district_name"], row["state"]
@@ -69,11 +69,11 @@ def run(bench: Bench) -> list[Figure]:
     from bench.context import YEAR
     from bench.data import bell_schedule_edit
     from bench.p1_import import AnswerMismatch
-    from lct_pipelines.calculation_run import FULL, INCREMENTAL, run_calculation
-    from lct_pipelines.db import lct_store
     from lct_pipelines.db.engine import build_engine
     from lct_pipelines.db.staging import transaction
     from lct_pipelines.enrichment.store import upsert_bell_schedules
+    from lct_pipelines.lct import store
+    from lct_pipelines.lct.run import FULL, INCREMENTAL, run_calculation
 
     engine = build_engine(bench.lct_database(), application_name="lct-bench")
     samples: dict[str, dict[str, list[float]]] = {"incremental": {}, "full": {}}
@@ -91,7 +91,7 @@ def run(bench: Bench) -> list[Figure]:
                     f"(removed {incremental.vanished[:5]}), not just the edited {leaid}"
                 )
             with transaction(engine) as cur:
-                stored = lct_store.calculations_for_year(cur, YEAR)
+                stored = store.calculations_for_year(cur, YEAR)
             full = run_calculation(engine, YEAR, FULL)
             check_same(stored, full.calculations)
             for kind, outcome in (("incremental", incremental), ("full", full)):
@@ -144,10 +144,10 @@ def run(bench: Bench) -> list[Figure]:
 def profile_target(bench: Bench) -> Callable[[], Any]:
     from bench.context import YEAR
     from bench.data import bell_schedule_edit
-    from lct_pipelines.calculation_run import FULL, INCREMENTAL, run_calculation
     from lct_pipelines.db.engine import build_engine
     from lct_pipelines.db.staging import transaction
     from lct_pipelines.enrichment.store import upsert_bell_schedules
+    from lct_pipelines.lct.run import FULL, INCREMENTAL, run_calculation
 
     engine = build_engine(bench.lct_database(), application_name="lct-bench")
     run_calculation(engine, YEAR, FULL)

@@ -60,7 +60,7 @@ def _check_frozen(admin_url: str, params: dict[str, dict[str, Any]]) -> dict[str
 
     from bench.p1_import import AnswerMismatch
     from lct_pipelines.db.sqlfiles import compose_sql
-    from lct_pipelines.warehouse.connections import libpq_dsn
+    from lct_pipelines.db.urls import libpq_dsn
     from lct_pipelines.warehouse.queries import answer
     from lct_pipelines.warehouse.views import ANALYTICS_SCHEMA, ROLLUPS
 
@@ -95,7 +95,7 @@ def run(bench: Bench) -> list[Figure]:
 
     from bench.p1_import import AnswerMismatch
     from lct_pipelines.db.sqlfiles import load_sql
-    from lct_pipelines.warehouse.connections import libpq_dsn
+    from lct_pipelines.db.urls import libpq_dsn
     from lct_pipelines.warehouse.demo_data import generate_platform_data
     from lct_pipelines.warehouse.refresh import refresh_all
     from lct_pipelines.warehouse.roles import ensure_reader_role
@@ -249,7 +249,7 @@ def profile_target(bench: Bench) -> dict[str, Any]:
     import psycopg2
 
     from lct_pipelines.db.sqlfiles import load_sql
-    from lct_pipelines.warehouse.connections import libpq_dsn
+    from lct_pipelines.db.urls import libpq_dsn
     from lct_pipelines.warehouse.demo_data import generate_platform_data
     from lct_pipelines.warehouse.roles import ensure_reader_role
     from lct_pipelines.warehouse.service import WarehouseService

@@ -56,7 +56,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         "P3",
         "writing the calculations",
         "bench.p3_write",
-        "lct_store.write_year (DELETE the year, one COPY from Arrow-written CSV)",
+        "lct.store.write_year (DELETE the year, one COPY from Arrow-written CSV)",
         "DataFrame.to_sql",
         ">= 10x",
     ),

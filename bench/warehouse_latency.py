@@ -21,9 +21,9 @@ from typing import Any
 import psycopg2
 
 from bench.harness import dump, machine, percentile
+from lct_pipelines.db.urls import libpq_dsn
 from lct_pipelines.services import stack
-from lct_pipelines.settings import Settings
-from lct_pipelines.warehouse.connections import libpq_dsn
+from lct_pipelines.services.settings import Settings
 from lct_pipelines.warehouse.params import QUERY_NAMES
 from lct_pipelines.warehouse.service import WarehouseService
 

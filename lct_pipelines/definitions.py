@@ -8,8 +8,7 @@ from lct_pipelines.assets.lct import LCT_ASSETS, LCT_CHECKS
 from lct_pipelines.assets.nces import NCES_ASSETS, RAW_FILE_SPECS
 from lct_pipelines.assets.warehouse import PLATFORM_SOURCE_SPECS, WAREHOUSE_ASSETS
 from lct_pipelines.jobs import JOBS
-from lct_pipelines.jobs_warehouse import WAREHOUSE_JOBS, WAREHOUSE_SCHEDULES
-from lct_pipelines.resources import LandingZoneResource, PostgresResource, RedisResource, WarehouseResource
+from lct_pipelines.resources import LandingZoneResource, PostgresResource, WarehouseResource
 from lct_pipelines.schedules import SCHEDULES
 from lct_pipelines.sensors import SENSORS
 
@@ -24,13 +23,12 @@ defs = dg.Definitions(
         *WAREHOUSE_ASSETS,
     ],
     asset_checks=LCT_CHECKS,
-    jobs=[*JOBS, *WAREHOUSE_JOBS],
-    schedules=[*SCHEDULES, *WAREHOUSE_SCHEDULES],
+    jobs=JOBS,
+    schedules=SCHEDULES,
     sensors=SENSORS,
     resources={
         "postgres": PostgresResource(url=dg.EnvVar("LCT_DATABASE_URL")),
         "landing": LandingZoneResource(data_dir=dg.EnvVar("LCT_DATA_DIR")),
-        "redis": RedisResource(url=dg.EnvVar("LCT_REDIS_URL")),
         # Only the owner's URL is required; the reader, replica, Redis and knobs come from the environment.
         "warehouse": WarehouseResource(database_url=dg.EnvVar("LCT_DATABASE_URL")),
     },

@@ -1,13 +1,41 @@
-"""Jobs over asset selections. The in-process executor: a step costs ~2 s of imports under multiprocess."""
+"""Every job, selected by the asset groups and keys the assets declare, and the tags their runs carry.
+
+In-process executor everywhere: a step under the multiprocess executor costs ~2 s of imports (platform notes),
+and each job is one to a few heavy steps.
+"""
 
 import dagster as dg
+
+from lct_pipelines.assets.constants import (
+    DOCS_GROUP,
+    ENRICHMENT_GROUP,
+    LCT_EXPORTS_GROUP,
+    LCT_GROUP,
+    LCT_VIEWS_GROUP,
+    NCES_GROUP,
+)
+from lct_pipelines.assets.warehouse import CACHE_INVALIDATION_KEY, CACHE_WARMUP_KEY, ROLLUP_KEYS, STATISTICS_KEY
+
+# --- run tags ---------------------------------------------------------------------------------------------------
+
+SCHOOL_YEAR_TAG = "lct/school_year"  # dagster.yaml limits runs to one per value of this tag
+TRIGGER_TAG = "lct/trigger"  # the sensor or schedule that asked for the run
+LAUNCHED_BY_TAG = "lct/launched_by"  # the `lct` command that ran it in-process
+DISTRICTS_CHANGED_TAG = "lct/districts_changed"  # on incremental runs: how many districts the change touches
+
+
+def year_tags(year: str, trigger: str) -> dict[str, str]:
+    return {SCHOOL_YEAR_TAG: year, TRIGGER_TAG: trigger}
+
+
+# --- LCT ----------------------------------------------------------------------------------------------------------
 
 LCT_PIPELINE_JOB = "lct_pipeline"
 NCES_IMPORT_JOB = "nces_import"
 LCT_INCREMENTAL_JOB = "lct_incremental"
 LCT_RECOMPUTE_JOB = "lct_recompute"
 DATA_DICTIONARY_JOB = "data_dictionary"
-CALCULATION_GROUPS = ("lct", "lct_views", "lct_exports")
+CALCULATION_GROUPS = (LCT_GROUP, LCT_VIEWS_GROUP, LCT_EXPORTS_GROUP)
 
 
 def _calculation_mode(mode: str) -> dict:
@@ -16,7 +44,7 @@ def _calculation_mode(mode: str) -> dict:
 
 lct_pipeline_job = dg.define_asset_job(
     name=LCT_PIPELINE_JOB,
-    selection=dg.AssetSelection.groups("nces", "enrichment", "lct", "lct_views", "lct_exports"),
+    selection=dg.AssetSelection.groups(NCES_GROUP, ENRICHMENT_GROUP, *CALCULATION_GROUPS),
     executor_def=dg.in_process_executor,
     description="One school year end to end: import the NCES files, refresh the enrichment inputs, compute LCT, "
     "run the QA checks, then (if the blocking checks pass) refresh the views and write the exports.",
@@ -24,7 +52,7 @@ lct_pipeline_job = dg.define_asset_job(
 
 nces_import_job = dg.define_asset_job(
     name=NCES_IMPORT_JOB,
-    selection=dg.AssetSelection.groups("nces", "enrichment"),
+    selection=dg.AssetSelection.groups(NCES_GROUP, ENRICHMENT_GROUP),
     executor_def=dg.in_process_executor,
     description="Import one school year of NCES CCD files and refresh the enrichment inputs.",
 )
@@ -50,9 +78,52 @@ lct_recompute_job = dg.define_asset_job(
 
 data_dictionary_job = dg.define_asset_job(
     name=DATA_DICTIONARY_JOB,
-    selection=dg.AssetSelection.groups("docs"),
+    selection=dg.AssetSelection.groups(DOCS_GROUP),
     executor_def=dg.in_process_executor,
     description="Regenerate the database data dictionary (docs/data-dictionaries/).",
 )
 
-JOBS = [lct_pipeline_job, nces_import_job, lct_incremental_job, lct_recompute_job, data_dictionary_job]
+# --- the warehouse ------------------------------------------------------------------------------------------------
+
+WAREHOUSE_REFRESH_JOB = "warehouse_refresh"
+WAREHOUSE_STATISTICS_JOB = "warehouse_statistics"
+WAREHOUSE_CACHE_WARMUP_JOB = "warehouse_cache_warmup"
+
+# A failed refresh is retried after 15 s, 45 s, then 105 s (Dagster: delay x (2^n - 1)); locks and restarts pass.
+REFRESH_RETRY_POLICY = dg.RetryPolicy(max_retries=3, delay=15, backoff=dg.Backoff.EXPONENTIAL)
+WARMUP_RETRY_POLICY = dg.RetryPolicy(max_retries=2, delay=15)
+
+warehouse_refresh_job = dg.define_asset_job(
+    name=WAREHOUSE_REFRESH_JOB,
+    selection=dg.AssetSelection.assets(*ROLLUP_KEYS, CACHE_INVALIDATION_KEY),
+    executor_def=dg.in_process_executor,
+    op_retry_policy=REFRESH_RETRY_POLICY,
+    description="Refresh the warehouse rollups (CONCURRENTLY, two at a time, in dependency order), then fence and "
+    "invalidate the Redis query cache once the replica has replayed the refresh.",
+)
+
+warehouse_statistics_job = dg.define_asset_job(
+    name=WAREHOUSE_STATISTICS_JOB,
+    selection=dg.AssetSelection.assets(STATISTICS_KEY),
+    executor_def=dg.in_process_executor,
+    description="Record the size and row count of every rollup and platform table (from the catalogs).",
+)
+
+warehouse_cache_warmup_job = dg.define_asset_job(
+    name=WAREHOUSE_CACHE_WARMUP_JOB,
+    selection=dg.AssetSelection.assets(CACHE_WARMUP_KEY),
+    executor_def=dg.in_process_executor,
+    op_retry_policy=WARMUP_RETRY_POLICY,
+    description="Answer the common dashboard queries with their default parameters into the Redis cache.",
+)
+
+JOBS = [
+    lct_pipeline_job,
+    nces_import_job,
+    lct_incremental_job,
+    lct_recompute_job,
+    data_dictionary_job,
+    warehouse_refresh_job,
+    warehouse_statistics_job,
+    warehouse_cache_warmup_job,
+]

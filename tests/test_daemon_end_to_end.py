@@ -23,10 +23,10 @@ import pytest
 import requests
 from sqlalchemy import create_engine, text
 
+from bench.edit_to_views import finished_sensor_runs
 from lct_pipelines.cli.main import main
 from lct_pipelines.exports.parquet import read_dataset
 from lct_pipelines.sensors.enrichment_changes import SENSOR_NAME
-from lct_pipelines.sensors.runs import finished_sensor_runs
 from lct_pipelines.services.ports import free_port
 from tests.ccd_factory import unified_district, write_ccd_files
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Engine, create_engine, text
 
-from lct_pipelines.calculation_run import FULL, INCREMENTAL, run_calculation
 from lct_pipelines.cli.main import main
+from lct_pipelines.lct.run import FULL, INCREMENTAL, run_calculation
 from tests.ccd_factory import unified_district, write_ccd_files
 
 YEAR = "2023-24"

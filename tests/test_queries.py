@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lct_pipelines import queries
 from lct_pipelines.db.engine import build_engine
 from lct_pipelines.db.staging import transaction
+from lct_pipelines.lct import queries
 from tests.enrichment.test_campaign import (
     OLDER_YEAR,
     YEAR,

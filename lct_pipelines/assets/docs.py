@@ -6,9 +6,10 @@ from pathlib import Path
 import dagster as dg
 from pydantic import Field
 
+from lct_pipelines.assets.constants import DOCS_GROUP
+from lct_pipelines.db.data_dictionary import read_views, render_data_dictionary, write_data_dictionary
 from lct_pipelines.db.models import Base
-from lct_pipelines.paths import project_root
-from lct_pipelines.reports.data_dictionary import read_views, render_data_dictionary, write_data_dictionary
+from lct_pipelines.project import project_root
 from lct_pipelines.resources import PostgresResource
 
 DATA_DICTIONARY_KEY = dg.AssetKey(["docs", "data_dictionary"])
@@ -22,7 +23,7 @@ class DataDictionaryConfig(dg.Config):
 
 @dg.asset(
     key=DATA_DICTIONARY_KEY,
-    group_name="docs",
+    group_name=DOCS_GROUP,
     kinds={"markdown"},
     description="docs/data-dictionaries/database_schema_<timestamp>.md and database_schema_latest.md: tables, "
     "columns, types, constraints and relationships from the models, and the materialized views from the catalogs.",

@@ -3,6 +3,7 @@
 import dagster as dg
 from psycopg2 import sql as pgsql
 
+from lct_pipelines.assets.constants import ENRICHMENT_GROUP
 from lct_pipelines.assets.metadata import markdown_table
 from lct_pipelines.db.sqlfiles import compose_sql
 from lct_pipelines.enrichment.bell_schedule_file import BellScheduleFileError, read_bell_schedule_file
@@ -11,10 +12,9 @@ from lct_pipelines.enrichment.store import (
     state_requirements_seed_sha256,
     upsert_bell_schedules,
 )
-from lct_pipelines.hashing import sha256_of
+from lct_pipelines.project import sha256_of
 from lct_pipelines.resources import LandingZoneResource, PostgresResource
 
-GROUP = "enrichment"
 STATE_REQUIREMENTS_KEY = dg.AssetKey(["lct", "state_requirements"])
 BELL_SCHEDULES_KEY = dg.AssetKey(["lct", "bell_schedules"])
 
@@ -38,7 +38,7 @@ def _row_count(cur, table: str) -> int:
 
 @dg.asset(
     key=STATE_REQUIREMENTS_KEY,
-    group_name=GROUP,
+    group_name=ENRICHMENT_GROUP,
     kinds={"postgres"},
     description="Statutory daily instructional minutes per state and level (NCES State Education Reforms "
     "table 1.1, 2020), from the project's seed file; DC and the territories have none (300-minute default). "
@@ -57,7 +57,7 @@ def state_requirements(context: dg.AssetExecutionContext, postgres: PostgresReso
 
 @dg.asset(
     key=BELL_SCHEDULES_KEY,
-    group_name=GROUP,
+    group_name=ENRICHMENT_GROUP,
     kinds={"postgres"},
     description="Actual daily instructional minutes per district, year and level. Upserted from "
     "$LCT_DATA_DIR/raw/bell_schedules.csv when the file is new or changed since its last load (so a later "

@@ -13,20 +13,20 @@ import dagster as dg
 import pandas as pd
 from pydantic import Field
 
+from lct_pipelines.assets.constants import LCT_EXPORTS_GROUP, LCT_GROUP, LCT_VIEWS_GROUP
 from lct_pipelines.assets.enrichment import BELL_SCHEDULES_KEY, STATE_REQUIREMENTS_KEY
 from lct_pipelines.assets.metadata import column_schema, markdown_table
 from lct_pipelines.assets.nces import DIRECTORY_KEY, ENROLLMENT_KEY, STAFF_KEY
 from lct_pipelines.assets.partitions import school_years
-from lct_pipelines.calculation_run import FULL, run_calculation
-from lct_pipelines.db import lct_store
 from lct_pipelines.db.matviews import ensure_and_refresh
 from lct_pipelines.exports.parquet import write_year
+from lct_pipelines.exports.qa_files import write_qa_files
 from lct_pipelines.exports.summaries import summary_by_scope, summary_by_state
+from lct_pipelines.lct import store
 from lct_pipelines.lct.qa import HIERARCHY, render_markdown_dashboard
-from lct_pipelines.reports.qa_files import write_qa_files
+from lct_pipelines.lct.run import FULL, run_calculation
 from lct_pipelines.resources import LandingZoneResource, PostgresResource
 
-GROUP = "lct"
 CALCULATIONS_KEY = dg.AssetKey(["lct", "lct_calculations"])
 QA_REPORT_KEY = dg.AssetKey(["lct", "lct_qa_report"])
 INPUT_KEYS = [DIRECTORY_KEY, ENROLLMENT_KEY, STAFF_KEY, STATE_REQUIREMENTS_KEY, BELL_SCHEDULES_KEY]
@@ -50,7 +50,7 @@ class CalculationConfig(dg.Config):
         dg.AssetSpec(
             CALCULATIONS_KEY,
             deps=INPUT_KEYS,
-            group_name=GROUP,
+            group_name=LCT_GROUP,
             kinds={"postgres"},
             description="LCT = daily instructional minutes x staff FTE / students, for every district and the "
             "seven staff scopes (table lct.lct_calculations; see docs/methodology.md).",
@@ -58,7 +58,7 @@ class CalculationConfig(dg.Config):
         dg.AssetSpec(
             QA_REPORT_KEY,
             deps=[CALCULATIONS_KEY],
-            group_name=GROUP,
+            group_name=LCT_GROUP,
             kinds={"json"},
             description="The QA report of the year: status, pass rate, hierarchy checks, outliers, state coverage, "
             "per-scope statistics; JSON under $LCT_DATA_DIR/reports/lct_qa/ and a distribution chart.",
@@ -118,7 +118,7 @@ def lct_calculations(
 
 def _recorded_report(context: dg.AssetCheckExecutionContext, postgres: PostgresResource) -> dict[str, Any] | None:
     with postgres.transaction() as cur:
-        found = lct_store.run_qa_summary(cur, context.op_execution_context.run.run_id)
+        found = store.run_qa_summary(cur, context.op_execution_context.run.run_id)
     return found[2] if found else None
 
 
@@ -242,7 +242,7 @@ def _build_view_asset(name: str, description: str) -> dg.AssetsDefinition:
     @dg.asset(
         key=key,
         deps=[CALCULATIONS_KEY],
-        group_name="lct_views",
+        group_name=LCT_VIEWS_GROUP,
         kinds={"postgres"},
         description=f"{description} Materialized view lct.{name}, refreshed CONCURRENTLY (sql/lct/views/).",
     )
@@ -288,7 +288,7 @@ def _summaries(calculations: pd.DataFrame) -> dict[str, Callable[[], pd.DataFram
         dg.AssetSpec(
             ["lct", "exports", name],
             deps=[CALCULATIONS_KEY],
-            group_name="lct_exports",
+            group_name=LCT_EXPORTS_GROUP,
             kinds={"parquet"},
             description=f"$LCT_DATA_DIR/exports/lct/{name}/year=<year>/ (Parquet, zstd)",
         )
@@ -302,8 +302,8 @@ def lct_exports(
 ):
     year = context.partition_key
     with postgres.transaction() as cur:
-        calculations = lct_store.calculations_for_year(cur, year)
-        recorded = lct_store.run_qa_summary(cur, context.run.run_id)
+        calculations = store.calculations_for_year(cur, year)
+        recorded = store.run_qa_summary(cur, context.run.run_id)
     root = landing.exports_dir / "lct"
     outputs: dict[str, Any] = {}
     for name, build in _summaries(calculations).items():
@@ -330,7 +330,7 @@ def lct_exports(
         )
     if recorded is not None:
         with postgres.transaction() as cur:
-            lct_store.record_output_files(cur, recorded[0], outputs)
+            store.record_output_files(cur, recorded[0], outputs)
 
 
 LCT_ASSETS = [lct_calculations, *VIEW_ASSETS, lct_exports]

@@ -14,20 +14,20 @@ import pandas as pd
 from psycopg2.extras import Json
 from sqlalchemy import text
 
+from lct_pipelines.assets.constants import NCES_GROUP, NCES_SOURCES_GROUP
 from lct_pipelines.assets.metadata import column_schema, markdown_table
 from lct_pipelines.assets.partitions import school_years
 from lct_pipelines.db.sqlfiles import load_sql
 from lct_pipelines.db.staging import replace_partition
-from lct_pipelines.hashing import sha256_of
 from lct_pipelines.lct.scopes import BANDS, GRADE_COLUMNS
 from lct_pipelines.nces import reader
 from lct_pipelines.nces.categories import STAFF_TIERS
 from lct_pipelines.nces.reader import NcesFileError
 from lct_pipelines.nces.report import ImportReport
+from lct_pipelines.project import sha256_of
 from lct_pipelines.resources import LandingZoneResource, PostgresResource
 from lct_pipelines.resources.landing import LandingFileError
 
-GROUP = "nces"
 DIRECTORY_KEY = dg.AssetKey(["nces", "lea_directory"])
 ENROLLMENT_KEY = dg.AssetKey(["nces", "lea_enrollment"])
 STAFF_KEY = dg.AssetKey(["nces", "lea_staff"])
@@ -37,7 +37,7 @@ RAW_FILE_SPECS = {
     kind: dg.AssetSpec(
         key=dg.AssetKey(["nces_ccd", f"{kind}_file"]),
         description=f"The NCES CCD {label} file landed under $LCT_DATA_DIR/raw/nces_ccd/<year>/ (owned by NCES).",
-        group_name="nces_sources",
+        group_name=NCES_SOURCES_GROUP,
         kinds={"csv"},
         partitions_def=school_years,
     )
@@ -136,7 +136,7 @@ def _import_file(
     key=DIRECTORY_KEY,
     deps=[RAW_FILE_SPECS["directory"]],
     partitions_def=school_years,
-    group_name=GROUP,
+    group_name=NCES_GROUP,
     kinds={"postgres"},
     description="Every LEA of the year from the CCD 029 directory file (table nces.lea_directory).",
 )
@@ -158,7 +158,7 @@ def lea_directory(
     key=ENROLLMENT_KEY,
     deps=[RAW_FILE_SPECS["membership"]],
     partitions_def=school_years,
-    group_name=GROUP,
+    group_name=NCES_GROUP,
     kinds={"postgres"},
     description="Students per district, grade and band, from the detail rows of the CCD 052 membership file "
     "(table nces.lea_enrollment). Totals only cross-check.",
@@ -181,7 +181,7 @@ def lea_enrollment(
     key=STAFF_KEY,
     deps=[RAW_FILE_SPECS["staff"]],
     partitions_def=school_years,
-    group_name=GROUP,
+    group_name=NCES_GROUP,
     kinds={"postgres"},
     description="Staff FTE per district and detail category from the CCD 059 staff file (table nces.lea_staff).",
 )
@@ -197,7 +197,7 @@ def lea_staff(
     key=IMPORT_SUMMARY_KEY,
     deps=[DIRECTORY_KEY, ENROLLMENT_KEY, STAFF_KEY],
     partitions_def=school_years,
-    group_name=GROUP,
+    group_name=NCES_GROUP,
     kinds={"postgres"},
     description="The import report of the year across the three files: per-file counts and the districts "
     "found in only some of the files.",

@@ -15,6 +15,7 @@ from typing import Any
 import dagster as dg
 from sqlalchemy import Table
 
+from lct_pipelines.assets.constants import PLATFORM_OWNER, PLATFORM_SOURCES_GROUP, WAREHOUSE_GROUP
 from lct_pipelines.assets.metadata import markdown_table
 from lct_pipelines.db.models import Base
 from lct_pipelines.db.platform_models import PLATFORM_SCHEMA
@@ -30,9 +31,6 @@ from lct_pipelines.warehouse.views import (
     view_statistics,
 )
 
-GROUP = "warehouse"
-SOURCE_GROUP = "platform_sources"
-PLATFORM_OWNER = "team:platform"
 ROLLUPS_OP = "warehouse_rollups"
 STATISTICS_KEY = dg.AssetKey(["warehouse", "warehouse_statistics"])
 CACHE_INVALIDATION_KEY = dg.AssetKey(["warehouse", "query_cache_invalidation"])
@@ -74,7 +72,7 @@ def _source_spec(table: Table, doc: str) -> dg.AssetSpec:
     summary = (table.comment or doc.strip().split("\n")[0]).strip()
     return dg.AssetSpec(
         platform_key(table.name),
-        group_name=SOURCE_GROUP,
+        group_name=PLATFORM_SOURCES_GROUP,
         owners=[PLATFORM_OWNER],
         kinds={"postgres"},
         description=f"Table platform.{table.name}, owned and written by the school platform; the warehouse only "
@@ -101,7 +99,7 @@ def _rollup_spec(name: str) -> dg.AssetSpec:
     return dg.AssetSpec(
         rollup_key(name),
         deps=[platform_key(t) for t in reads["platform"]] + [rollup_key(r) for r in reads[ANALYTICS_SCHEMA]],
-        group_name=GROUP,
+        group_name=WAREHOUSE_GROUP,
         kinds={"postgres"},
         description=f"Materialized view analytics.{name}, {role}: created if missing, refreshed CONCURRENTLY "
         f"(sql/warehouse/views/{name}.sql).\n\n```\n{view_header(name)}\n```",
@@ -166,7 +164,7 @@ def warehouse_rollups(context: dg.AssetExecutionContext, warehouse: WarehouseRes
 @dg.asset(
     key=STATISTICS_KEY,
     deps=[*ROLLUP_KEYS, *(platform_key(t) for t in PLATFORM_TABLES)],
-    group_name=GROUP,
+    group_name=WAREHOUSE_GROUP,
     kinds={"postgres"},
     description="Size (heap + indexes + TOAST) and row count of every rollup and platform table, from the "
     "catalogs (exact counts for the rollups, the planner's estimate for the platform tables once analysed). "
@@ -217,7 +215,7 @@ def warehouse_statistics(context: dg.AssetExecutionContext, warehouse: Warehouse
 @dg.asset(
     key=CACHE_INVALIDATION_KEY,
     deps=ROLLUP_KEYS,
-    group_name=GROUP,
+    group_name=WAREHOUSE_GROUP,
     kinds={"redis"},
     description="After a refresh: fence the Redis result cache at the primary's WAL position, wait for the replica "
     "to replay past it, then delete every cached answer (SCAN, by prefix). Fails (and is retried) when Redis "
@@ -246,7 +244,7 @@ def query_cache_invalidation(context: dg.AssetExecutionContext, warehouse: Wareh
 @dg.asset(
     key=CACHE_WARMUP_KEY,
     deps=[CACHE_INVALIDATION_KEY],
-    group_name=GROUP,
+    group_name=WAREHOUSE_GROUP,
     kinds={"redis"},
     description="Answer the common dashboard queries with their default parameters and store the answers in the "
     "Redis cache. Fails (and is retried) when Redis is configured but unreachable.",

@@ -11,9 +11,9 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from lct_pipelines.paths import project_root
+from lct_pipelines.project import project_root
 from lct_pipelines.services import stack
-from lct_pipelines.settings import Settings
+from lct_pipelines.services.settings import Settings
 
 
 class UserError(Exception):
@@ -25,7 +25,7 @@ def _settings() -> Settings:
 
 
 def up(args: argparse.Namespace) -> int:
-    from lct_pipelines.runtime import bring_up
+    from lct_pipelines.services.up import bring_up
 
     bring_up(_settings(), replica=args.replica)
     return 0
@@ -106,10 +106,10 @@ def demo_data(args: argparse.Namespace) -> int:
 def run(args: argparse.Namespace) -> int:
     import dagster as dg
 
+    from lct_pipelines.cli.launch import NoLandedFilesError, discover_years, run_years
     from lct_pipelines.definitions import defs
     from lct_pipelines.resources import LandingZoneResource
-    from lct_pipelines.runner import NoLandedFilesError, discover_years, run_years
-    from lct_pipelines.runtime import bring_up
+    from lct_pipelines.services.up import bring_up
 
     settings = _settings()
     started = time.perf_counter()
@@ -149,14 +149,14 @@ def _print_row_counts() -> None:
 
 def _print_dashboard(database_url: str, year: str | None) -> int:
     """Print the console QA dashboard(s); returns how many years have no PASS."""
-    from lct_pipelines.db import lct_store
     from lct_pipelines.db.engine import build_engine
     from lct_pipelines.db.staging import transaction
+    from lct_pipelines.lct import store
     from lct_pipelines.lct.qa import STATUS_PASS, render_console_dashboard
 
     engine = build_engine(database_url)
     with transaction(engine) as cur:
-        summaries = lct_store.latest_qa_summaries(cur, year)
+        summaries = store.latest_qa_summaries(cur, year)
     engine.dispose()
     if not summaries:
         print(f"\nqa: no calculation recorded{' for ' + year if year else ''} yet: run `lct run` first")
@@ -171,7 +171,7 @@ def qa(args: argparse.Namespace) -> int:
 
 
 def ui(args: argparse.Namespace) -> int:
-    from lct_pipelines.runtime import bring_up
+    from lct_pipelines.services.up import bring_up
 
     settings = _settings()
     env_vars = bring_up(settings, progress=lambda m: print(f"up: {m}", flush=True))

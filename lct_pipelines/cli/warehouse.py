@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import time
 from typing import Any
@@ -137,7 +138,7 @@ def _say(message: str) -> None:
 
 def demo_data(args: argparse.Namespace) -> int:
     from lct_pipelines.cli.commands import UserError, _settings
-    from lct_pipelines.runtime import bring_up
+    from lct_pipelines.services.up import bring_up
     from lct_pipelines.warehouse.demo_data import generate_platform_data, platform_student_count
 
     if args.students < 1:
@@ -164,21 +165,16 @@ def refresh_rollups(args: argparse.Namespace) -> int:
 
     from lct_pipelines.assets.warehouse import CACHE_INVALIDATION_KEY
     from lct_pipelines.cli.commands import _settings
+    from lct_pipelines.cli.launch import run_job, step_failures
     from lct_pipelines.definitions import defs
-    from lct_pipelines.jobs_warehouse import WAREHOUSE_REFRESH_JOB
-    from lct_pipelines.runner import QUIET_LOGGING
-    from lct_pipelines.runtime import bring_up
+    from lct_pipelines.jobs import WAREHOUSE_REFRESH_JOB
+    from lct_pipelines.services.up import bring_up
 
     bring_up(_settings(), progress=lambda m: _say(f"up: {m}"))
     started = time.perf_counter()
     _say(f"warehouse refresh: running {WAREHOUSE_REFRESH_JOB} ...")
     with dg.DagsterInstance.get() as instance:
-        result = defs.resolve_job_def(WAREHOUSE_REFRESH_JOB).execute_in_process(
-            instance=instance,
-            raise_on_error=False,
-            run_config=QUIET_LOGGING,
-            tags={"lct/launched_by": "lct warehouse refresh"},
-        )
+        result = run_job(defs, instance, WAREHOUSE_REFRESH_JOB, launched_by="lct warehouse refresh")
     for event in result.get_asset_materialization_events():
         key = event.asset_key
         metadata = {k: v.value for k, v in event.materialization.metadata.items()}
@@ -190,33 +186,11 @@ def refresh_rollups(args: argparse.Namespace) -> int:
             continue
         how = "created" if metadata.get("created") else f"refreshed in {metadata.get('refresh_seconds', 0):.2f}s"
         _say(f"  {key.to_user_string():<38} {how:<20} {metadata['dagster/row_count']:>10,} rows  {metadata['size']}")
-    for event in result.all_events:
-        if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
-            _say(f"  {event.step_key} failed: {event.step_failure_data.error.message.strip()}")
+    for failure in step_failures(result):
+        _say(f"  failed: {failure}")
     mark = "done" if result.success else "FAILED"
     _say(f"warehouse refresh: {mark} in {time.perf_counter() - started:.1f}s, run id {result.run_id}")
     return 0 if result.success else 1
-
-
-def _service(env: dict[str, str]):  # -> WarehouseService (imported lazily: `lct --help` stays fast)
-    from lct_pipelines.settings import WarehouseSettings
-    from lct_pipelines.warehouse.service import WarehouseService
-
-    knobs = WarehouseSettings.from_env()
-    reader_url = env.get("LCT_READER_URL") or None
-    if reader_url is None:
-        logging.getLogger("lct_pipelines.warehouse").warning(
-            "no read-only role configured (LCT_READER_URL): queries run as the owner"
-        )
-    return WarehouseService(
-        reader_url or env["LCT_DATABASE_URL"],
-        replica_url=env.get("LCT_REPLICA_URL") or None,
-        redis_url=env.get("LCT_REDIS_URL") or None,
-        statement_timeout_ms=knobs.statement_timeout_ms,
-        slow_query_ms=knobs.slow_query_ms,
-        cache_ttl_seconds=knobs.cache_ttl_seconds,
-        max_replica_lag_seconds=knobs.max_replica_lag_seconds,
-    )
 
 
 def _cell(value: Any) -> str:
@@ -246,6 +220,7 @@ def render_table(rows: list[dict[str, Any]]) -> str:
 
 def query(args: argparse.Namespace) -> int:
     from lct_pipelines.cli.commands import UserError
+    from lct_pipelines.services.warehouse import build_warehouse_service
     from lct_pipelines.warehouse.errors import QueryTimeoutError
     from lct_pipelines.warehouse.params import QueryParameterError
 
@@ -256,7 +231,7 @@ def query(args: argparse.Namespace) -> int:
             given[name] = getattr(args, name)
     logging.basicConfig(level=logging.WARNING, format="lct: %(levelname)s %(message)s", stream=sys.stderr)
     env = _environment()
-    with _service(env) as service:
+    with build_warehouse_service(env["LCT_DATABASE_URL"], {**os.environ, **env}) as service:
         try:
             answer = service.query_raw(spec.name, **given) if args.raw else service.query(spec.name, **given)
         except (QueryParameterError, QueryTimeoutError) as err:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import command
 from alembic.config import Config
 
-from lct_pipelines.paths import migrations_dir
+from lct_pipelines.project import migrations_dir
 
 
 def alembic_config(database_url: str) -> Config:

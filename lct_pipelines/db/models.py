@@ -14,28 +14,21 @@ from sqlalchemy import (
     DateTime,
     Float,
     Integer,
-    MetaData,
     String,
     Text,
     UniqueConstraint,
     func,
 )
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
+
+# Imported for its side effect: the platform's tables join Base.metadata, so the migrations check, the
+# data dictionary and the asset specs see every table through one import of this module.
+from lct_pipelines.db import platform_models  # noqa: F401
+from lct_pipelines.db.base import Base
 
 NCES_SCHEMA = "nces"
 LCT_SCHEMA = "lct"
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(
-        naming_convention={
-            "pk": "pk_%(table_name)s",
-            "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-            "ck": "ck_%(table_name)s_%(constraint_name)s",
-            "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-        }
-    )
 
 
 class LeaDirectory(Base):
@@ -238,6 +231,3 @@ class DistrictFingerprint(Base):
     leaid: Mapped[str] = mapped_column(String(7), primary_key=True)
     fingerprint: Mapped[str] = mapped_column(String(64), comment="SHA-256 over the district's inputs")
     run_id: Mapped[str] = mapped_column(String(16))
-
-
-from lct_pipelines.db import platform_models  # noqa: E402, F401  (registers the platform tables on Base.metadata)

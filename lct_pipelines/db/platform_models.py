@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lct_pipelines.db.models import Base
+from lct_pipelines.db.base import Base
 
 PLATFORM_SCHEMA = "platform"
 SUBMISSION_STATUSES = ("pending_review", "graded", "returned")

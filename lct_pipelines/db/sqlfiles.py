@@ -6,7 +6,7 @@ from functools import cache
 
 from psycopg2 import sql as pgsql
 
-from lct_pipelines.paths import sql_dir
+from lct_pipelines.project import sql_dir
 
 
 @cache

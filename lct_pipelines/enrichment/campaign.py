@@ -17,9 +17,9 @@ from lct_pipelines.db.sqlfiles import load_sql
 from lct_pipelines.enrichment.bell_schedule_file import COLUMNS, LEVELS
 from lct_pipelines.enrichment.store import UpsertCounts, upsert_bell_schedules
 from lct_pipelines.lct.minutes import resolve_minutes
+from lct_pipelines.lct.queries import CANDIDATES_SQL
 
 METHOD_MANUAL_ENTRY = "manual_entry"
-CANDIDATES_SQL = "queries/next_enrichment_candidates.sql"
 _BELL_COLUMNS = ["leaid", *(c for c in COLUMNS if c != "district_id")]
 
 

@@ -26,7 +26,6 @@ import psycopg2
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
-from lct_pipelines import queries
 from lct_pipelines.db.engine import build_engine
 from lct_pipelines.db.staging import transaction
 from lct_pipelines.enrichment.bell_schedule_file import (
@@ -50,6 +49,7 @@ from lct_pipelines.enrichment.campaign import (
     unenriched_candidates,
 )
 from lct_pipelines.enrichment.store import UpsertCounts, upsert_bell_schedules
+from lct_pipelines.lct import queries
 
 InputFn = Callable[[str], str]
 T = TypeVar("T")

@@ -2,7 +2,6 @@
 
 from lct_pipelines.resources.landing import LandingZoneResource
 from lct_pipelines.resources.postgres import PostgresResource
-from lct_pipelines.resources.redis_cache import RedisResource
 from lct_pipelines.resources.warehouse import WarehouseResource
 
-__all__ = ["LandingZoneResource", "PostgresResource", "RedisResource", "WarehouseResource"]
+__all__ = ["LandingZoneResource", "PostgresResource", "WarehouseResource"]

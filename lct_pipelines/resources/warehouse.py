@@ -17,15 +17,8 @@ import dagster as dg
 from psycopg2.extensions import connection as PgConnection
 from pydantic import Field, PrivateAttr
 
-from lct_pipelines.settings import Settings, WarehouseSettings
+from lct_pipelines.services.warehouse import LOGGER_NAME, build_warehouse_service
 from lct_pipelines.warehouse.service import WarehouseService
-
-LOGGER_NAME = "lct_pipelines.warehouse"
-
-
-def _given_or(value: str | None, fallback: str | None) -> str | None:
-    chosen = value if value is not None else fallback
-    return chosen or None
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -76,26 +69,16 @@ class WarehouseResource(dg.ConfigurableResource):
 
     def build_service(self) -> WarehouseService:
         """A new WarehouseService from the fields and, for those unset, the environment; the caller closes it."""
-        settings = Settings.from_env()
-        knobs = WarehouseSettings.from_env()
-        logger = dg.get_dagster_logger(LOGGER_NAME)
-        reader_url = _given_or(self.reader_url, settings.reader_url)
-        if reader_url is None:
-            logger.warning("no read-only role configured (LCT_READER_URL): warehouse queries run as the owner")
-        return WarehouseService(
-            reader_url or self.database_url,
-            replica_url=_given_or(self.replica_url, settings.replica_url),
-            redis_url=_given_or(self.redis_url, settings.redis_url),
-            statement_timeout_ms=self.statement_timeout_ms or knobs.statement_timeout_ms,
-            slow_query_ms=self.slow_query_ms or knobs.slow_query_ms,
-            cache_ttl_seconds=self.cache_ttl_seconds or knobs.cache_ttl_seconds,
-            max_replica_lag_seconds=(
-                self.max_replica_lag_seconds
-                if self.max_replica_lag_seconds is not None
-                else knobs.max_replica_lag_seconds
-            ),
-            logger=logger,
-            admin_url=self.database_url,
+        return build_warehouse_service(
+            self.database_url,
+            reader_url=self.reader_url,
+            replica_url=self.replica_url,
+            redis_url=self.redis_url,
+            statement_timeout_ms=self.statement_timeout_ms,
+            slow_query_ms=self.slow_query_ms,
+            cache_ttl_seconds=self.cache_ttl_seconds,
+            max_replica_lag_seconds=self.max_replica_lag_seconds,
+            logger=dg.get_dagster_logger(LOGGER_NAME),
             catch_up_timeout_seconds=self.catch_up_timeout_seconds,
             refresh_workers=self.refresh_workers,
         )

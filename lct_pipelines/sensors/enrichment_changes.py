@@ -10,11 +10,11 @@ import json
 
 import dagster as dg
 
-from lct_pipelines.change_detection import PendingChanges, pending_changes
-from lct_pipelines.db import lct_store
-from lct_pipelines.jobs import LCT_INCREMENTAL_JOB
+from lct_pipelines.jobs import DISTRICTS_CHANGED_TAG, LCT_INCREMENTAL_JOB, year_tags
+from lct_pipelines.lct import store
+from lct_pipelines.lct.incremental import PendingChanges, pending_changes
 from lct_pipelines.resources import PostgresResource
-from lct_pipelines.sensors.runs import year_is_busy, year_tags
+from lct_pipelines.sensors.runs import year_is_busy
 
 SENSOR_NAME = "lct_enrichment_sensor"
 
@@ -37,7 +37,7 @@ def lct_enrichment_sensor(context: dg.SensorEvaluationContext, postgres: Postgre
     requests: list[dg.RunRequest] = []
     notes: list[str] = []
     with postgres.transaction() as cur:
-        years = lct_store.calculated_years(cur)
+        years = store.calculated_years(cur)
     for year in years:
         if year_is_busy(context.instance, year):
             notes.append(f"{year}: a run is queued or running")
@@ -55,7 +55,7 @@ def lct_enrichment_sensor(context: dg.SensorEvaluationContext, postgres: Postgre
             dg.RunRequest(
                 run_key=run_key_for(changes),
                 partition_key=year,
-                tags={**year_tags(year, SENSOR_NAME), "lct/districts_changed": str(len(changes.changed))},
+                tags={**year_tags(year, SENSOR_NAME), DISTRICTS_CHANGED_TAG: str(len(changes.changed))},
             )
         )
     return dg.SensorResult(

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lct_pipelines.hashing import sha256_of
+from lct_pipelines.project import sha256_of
 
 MIN_FILES_PER_YEAR = 3  # directory, membership, staff
 

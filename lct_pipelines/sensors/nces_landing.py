@@ -12,10 +12,9 @@ import dagster as dg
 
 from lct_pipelines.assets.partitions import school_years
 from lct_pipelines.db.sqlfiles import load_sql
-from lct_pipelines.jobs import LCT_PIPELINE_JOB
+from lct_pipelines.jobs import LCT_PIPELINE_JOB, year_tags
 from lct_pipelines.resources import LandingZoneResource, PostgresResource
 from lct_pipelines.sensors.landing_scan import MIN_FILES_PER_YEAR, LandingCursor, YearScan, scan_year
-from lct_pipelines.sensors.runs import year_tags
 
 SENSOR_NAME = "nces_landing_sensor"
 SETTLE_SECONDS = 5.0

@@ -18,13 +18,14 @@ import psycopg2
 from psycopg2 import sql as pgsql
 from sqlalchemy.engine import make_url
 
-from lct_pipelines.db.sqlfiles import load_sql
+from lct_pipelines.db.sqlfiles import compose_sql, load_sql
+from lct_pipelines.db.urls import libpq_dsn, with_database
 from lct_pipelines.services.embedded_postgres import EmbeddedPostgres
 from lct_pipelines.services.embedded_redis import EmbeddedRedis
 from lct_pipelines.services.ports import free_port
 from lct_pipelines.services.replica import create_replica
 from lct_pipelines.services.secrets_store import get_or_create_secret, read_secret
-from lct_pipelines.settings import Settings
+from lct_pipelines.services.settings import Settings
 
 DATA_DATABASE = "lct"
 DAGSTER_DATABASE = "dagster"
@@ -93,10 +94,6 @@ def embedded_replica(settings: Settings, state: StackState | None = None) -> Emb
     )
 
 
-def _sibling_database_url(url: str, database: str) -> str:
-    return make_url(url).set(database=database).render_as_string(hide_password=False)
-
-
 def resolve_urls(settings: Settings) -> Urls:
     """URLs of every server, from the environment or from the embedded stack's state (nothing is started)."""
     state = StackState.load(settings.home)
@@ -108,7 +105,7 @@ def resolve_urls(settings: Settings) -> Urls:
                 f"No database configured: set LCT_DATABASE_URL or run `lct up` (LCT_HOME={settings.home})."
             )
         database_url = embedded_postgres(settings, state).url(DATA_DATABASE)
-    dagster_url = settings.dagster_database_url or _sibling_database_url(database_url, DAGSTER_DATABASE)
+    dagster_url = settings.dagster_database_url or with_database(database_url, DAGSTER_DATABASE)
     if settings.redis_url:
         redis_url = settings.redis_url
     elif state.redis_port is not None:
@@ -148,23 +145,16 @@ def environment(settings: Settings) -> dict[str, str]:
     return env
 
 
-def _libpq_dsn(sqlalchemy_url: str, database: str | None = None) -> str:
-    url = make_url(sqlalchemy_url)
-    if database is not None:
-        url = url.set(database=database)
-    return url.set(drivername="postgresql").render_as_string(hide_password=False)
-
-
 def ensure_database(server_url: str, database: str) -> bool:
     """CREATE DATABASE when missing (returns True when created). Needs the right to create databases."""
-    conn = psycopg2.connect(_libpq_dsn(server_url, "postgres"))
+    conn = psycopg2.connect(libpq_dsn(server_url, "postgres"))
     try:
         conn.autocommit = True
         with conn.cursor() as cur:
-            cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (database,))
+            cur.execute(load_sql("common/database_exists.sql"), {"name": database})
             if cur.fetchone():
                 return False
-            cur.execute(pgsql.SQL("CREATE DATABASE {}").format(pgsql.Identifier(database)))
+            cur.execute(compose_sql("common/create_database.sql", database=pgsql.Identifier(database)))
             return True
     finally:
         conn.close()

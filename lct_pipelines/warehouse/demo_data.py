@@ -32,7 +32,7 @@ from psycopg2 import sql as pgsql
 
 from lct_pipelines.db.platform_models import ATTENDANCE_STATUSES, SUBMISSION_STATUSES
 from lct_pipelines.db.sqlfiles import column_list, compose_sql, load_sql, table_identifier
-from lct_pipelines.warehouse.connections import libpq_dsn
+from lct_pipelines.db.urls import libpq_dsn
 
 Progress = Callable[[str], None]
 

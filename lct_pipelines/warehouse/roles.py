@@ -6,7 +6,7 @@ import psycopg2
 from psycopg2 import sql as pgsql
 
 from lct_pipelines.db.sqlfiles import compose_sql, load_sql
-from lct_pipelines.warehouse.connections import libpq_dsn, with_credentials
+from lct_pipelines.db.urls import libpq_dsn, with_credentials
 from lct_pipelines.warehouse.errors import WarehouseConfigError
 
 READER_ROLE = "lct_reader"

@@ -24,8 +24,8 @@ import psycopg2.errors
 from psycopg2.extensions import connection as PgConnection
 
 from lct_pipelines.db.sqlfiles import load_sql
+from lct_pipelines.db.urls import libpq_dsn
 from lct_pipelines.warehouse.cache import ResultCache, cache_key
-from lct_pipelines.warehouse.connections import libpq_dsn
 from lct_pipelines.warehouse.errors import QueryTimeoutError, RefreshError, WarehouseConfigError
 from lct_pipelines.warehouse.lsn import format_lsn, parse_lsn
 from lct_pipelines.warehouse.params import bind_params

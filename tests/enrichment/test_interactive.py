@@ -22,7 +22,7 @@ from lct_pipelines.enrichment.interactive import (
     print_status,
     run_campaign,
 )
-from lct_pipelines.paths import project_root
+from lct_pipelines.project import project_root
 from lct_pipelines.services.ports import free_port
 from tests.conftest import SHARED_DATA
 from tests.enrichment.test_campaign import (

@@ -13,7 +13,7 @@ from psycopg2.extras import Json
 from lct_pipelines.db.engine import build_engine
 from lct_pipelines.db.sqlfiles import load_sql
 from lct_pipelines.db.staging import transaction
-from lct_pipelines.hashing import sha256_of
+from lct_pipelines.project import sha256_of
 from lct_pipelines.resources import LandingZoneResource, PostgresResource
 from lct_pipelines.sensors.landing_scan import LandingCursor
 from lct_pipelines.sensors.nces_landing import nces_landing_sensor

@@ -11,7 +11,7 @@ import redis
 from sqlalchemy import create_engine, text
 
 from lct_pipelines.services import stack
-from lct_pipelines.settings import Settings
+from lct_pipelines.services.settings import Settings
 
 
 @pytest.fixture

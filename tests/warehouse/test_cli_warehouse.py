@@ -9,7 +9,7 @@ import psycopg2
 import pytest
 
 from lct_pipelines.cli.main import main
-from lct_pipelines.warehouse.connections import libpq_dsn
+from lct_pipelines.db.urls import libpq_dsn
 from lct_pipelines.warehouse.params import QUERY_NAMES, QUERY_SPECS
 from lct_pipelines.warehouse.queries import answer
 from lct_pipelines.warehouse.views import ROLLUPS

@@ -180,7 +180,7 @@ def test_the_refresh_job_of_the_code_location_creates_then_refreshes_from_the_en
     from sqlalchemy.engine import make_url
 
     from lct_pipelines.definitions import defs
-    from lct_pipelines.jobs_warehouse import WAREHOUSE_REFRESH_JOB
+    from lct_pipelines.jobs import WAREHOUSE_REFRESH_JOB
     from lct_pipelines.warehouse.roles import READER_ROLE
 
     database = make_url(lct_env["LCT_DATABASE_URL"]).database

@@ -8,10 +8,10 @@ import dagster as dg
 import pytest
 from dagster._core.definitions.dependency import NodeHandle
 
+from lct_pipelines.assets.constants import PLATFORM_OWNER
 from lct_pipelines.assets.warehouse import (
     CACHE_INVALIDATION_KEY,
     CACHE_WARMUP_KEY,
-    PLATFORM_OWNER,
     PLATFORM_TABLES,
     ROLLUP_KEYS,
     STATISTICS_KEY,
@@ -19,7 +19,7 @@ from lct_pipelines.assets.warehouse import (
     rollup_key,
 )
 from lct_pipelines.definitions import defs
-from lct_pipelines.jobs_warehouse import (
+from lct_pipelines.jobs import (
     REFRESH_RETRY_POLICY,
     WAREHOUSE_CACHE_WARMUP_JOB,
     WAREHOUSE_REFRESH_JOB,

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from lct_pipelines.paths import sql_dir
+from lct_pipelines.project import sql_dir
 from lct_pipelines.warehouse.params import (
     MAX_LIMIT,
     QUERY_NAMES,

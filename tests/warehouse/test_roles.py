@@ -7,8 +7,8 @@ import psycopg2.errors
 import pytest
 from sqlalchemy.engine import make_url
 
+from lct_pipelines.db.urls import libpq_dsn
 from lct_pipelines.services.embedded_postgres import EmbeddedPostgres
-from lct_pipelines.warehouse.connections import libpq_dsn
 from lct_pipelines.warehouse.roles import READER_ROLE, ensure_reader_role
 from tests.warehouse.conftest import WarehouseDb
 

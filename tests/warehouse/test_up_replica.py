@@ -13,7 +13,7 @@ from sqlalchemy.engine import make_url
 
 from lct_pipelines.cli.main import main
 from lct_pipelines.services import stack
-from lct_pipelines.settings import Settings
+from lct_pipelines.services.settings import Settings
 from lct_pipelines.warehouse.roles import READER_ROLE
 from lct_pipelines.warehouse.service import WarehouseService
 from lct_pipelines.warehouse.views import ROLLUPS

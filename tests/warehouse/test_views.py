@@ -9,8 +9,8 @@ import pytest
 from psycopg2.extensions import connection as PgConnection
 
 from lct_pipelines.db.sqlfiles import load_sql
+from lct_pipelines.db.urls import libpq_dsn
 from lct_pipelines.warehouse import views
-from lct_pipelines.warehouse.connections import libpq_dsn
 from lct_pipelines.warehouse.params import WINDOW_DAYS
 from tests.warehouse.conftest import WarehouseDb
 

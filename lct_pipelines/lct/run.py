@@ -18,10 +18,10 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine
 
-from lct_pipelines.change_detection import diff_fingerprints
-from lct_pipelines.db import lct_store
 from lct_pipelines.db.staging import transaction
+from lct_pipelines.lct import store
 from lct_pipelines.lct.calculate import NOT_CALCULABLE_COLUMNS, calculate_lct
+from lct_pipelines.lct.incremental import diff_fingerprints
 from lct_pipelines.lct.qa import build_qa_report
 
 FULL = "full"
@@ -64,13 +64,13 @@ def run_calculation(
         raise ValueError(f"run_type must be one of {RUN_TYPES}, not {run_type!r}")
     started_at = datetime.now(UTC)
     with transaction(engine) as cur:
-        run_id = lct_store.new_run_id(cur, started_at)
-        lct_store.start_run(cur, run_id, year, run_type, started_at, dagster_run_id)
+        run_id = store.new_run_id(cur, started_at)
+        store.start_run(cur, run_id, year, run_type, started_at, dagster_run_id)
     try:
         return _calculate(engine, year, run_type, run_id, started_at)
     except BaseException:
         with transaction(engine) as cur:
-            lct_store.finish_run(
+            store.finish_run(
                 cur,
                 run_id,
                 status="failed",
@@ -86,16 +86,16 @@ def run_calculation(
 def _calculate(engine: Engine, year: str, run_type: str, run_id: str, started_at: datetime) -> CalculationOutcome:
     clock = time.perf_counter()
     with transaction(engine) as cur:
-        lct_store.begin_snapshot(cur)
-        fingerprints = lct_store.current_fingerprints(cur, year)
+        store.begin_snapshot(cur)
+        fingerprints = store.current_fingerprints(cur, year)
         changed: list[str] = []
         vanished: list[str] = []
         if run_type == INCREMENTAL:
-            changed, vanished = diff_fingerprints(fingerprints, lct_store.stored_fingerprints(cur, year))
+            changed, vanished = diff_fingerprints(fingerprints, store.stored_fingerprints(cur, year))
             fingerprints = fingerprints[fingerprints["leaid"].isin(changed)]
         detect_seconds = time.perf_counter() - clock
         clock = time.perf_counter()
-        inputs = lct_store.load_inputs(cur, year, changed if run_type == INCREMENTAL else None)
+        inputs = store.load_inputs(cur, year, changed if run_type == INCREMENTAL else None)
     read_seconds = time.perf_counter() - clock
 
     clock = time.perf_counter()
@@ -111,9 +111,9 @@ def _calculate(engine: Engine, year: str, run_type: str, run_id: str, started_at
     clock = time.perf_counter()
     with transaction(engine) as cur:
         if run_type == FULL:
-            lct_store.write_year(cur, year, calculations, fingerprints, run_id)
+            store.write_year(cur, year, calculations, fingerprints, run_id)
         else:
-            lct_store.write_districts(cur, year, changed + vanished, calculations, fingerprints, run_id)
+            store.write_districts(cur, year, changed + vanished, calculations, fingerprints, run_id)
         write_seconds = time.perf_counter() - clock
         if run_type == FULL:
             assert result is not None
@@ -124,21 +124,21 @@ def _calculate(engine: Engine, year: str, run_type: str, run_id: str, started_at
         else:
             # Only the recomputed districts are in memory: QA reads the whole year as stored (rounded
             # values; not-calculable reasons are those of the districts recomputed now).
-            stored = lct_store.calculations_for_year(cur, year)
+            stored = store.calculations_for_year(cur, year)
             not_calculable = (
                 result.not_calculable if result is not None else pd.DataFrame(columns=list(NOT_CALCULABLE_COLUMNS))
             )
             report = build_qa_report(stored, not_calculable, year)
             qa_rows, qa_lct = stored, stored["lct_value"]
         processed = len(fingerprints)
-        lct_store.finish_run(
+        store.finish_run(
             cur,
             run_id,
             status="success",
             started_at=started_at,
             districts_processed=processed,
             calculations_created=len(calculations),
-            input_sha256=lct_store.input_hash(inputs),
+            input_sha256=store.input_hash(inputs),
             qa_summary=summarize_for_audit(report),
         )
     return CalculationOutcome(

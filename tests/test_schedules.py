@@ -1,4 +1,4 @@
-"""The LCT schedules: cron, timezone and target asserted, one tick evaluated."""
+"""The LCT schedules: cron, timezone and target asserted, one tick evaluated (the warehouse's: tests/warehouse/)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 import dagster as dg
 
 from lct_pipelines.definitions import defs
-from lct_pipelines.jobs import DATA_DICTIONARY_JOB, LCT_RECOMPUTE_JOB
-from lct_pipelines.schedules.lct import NIGHTLY_RECOMPUTE, WEEKLY_DATA_DICTIONARY
+from lct_pipelines.jobs import DATA_DICTIONARY_JOB, LCT_RECOMPUTE_JOB, SCHOOL_YEAR_TAG
+from lct_pipelines.schedules import DOCS_DATA_DICTIONARY_WEEKLY, LCT_RECOMPUTE_DAILY
 
 
-def test_nightly_recompute_runs_every_school_year_in_full_at_0100_utc() -> None:
-    schedule = defs.resolve_schedule_def(NIGHTLY_RECOMPUTE)
+def test_daily_recompute_runs_every_school_year_in_full_at_0100_utc() -> None:
+    schedule = defs.resolve_schedule_def(LCT_RECOMPUTE_DAILY)
     assert (schedule.cron_schedule, schedule.execution_timezone, schedule.job_name) == (
         "0 1 * * *",
         "UTC",
@@ -33,9 +33,9 @@ def test_nightly_recompute_runs_every_school_year_in_full_at_0100_utc() -> None:
                 instance=instance, repository_def=defs.get_repository_def(), scheduled_execution_time=tick_time
             )
         )
-    assert [(r.partition_key, r.run_key, r.tags["lct/school_year"]) for r in data.run_requests] == [
-        ("2022-23", "lct_nightly_recompute:2022-23:20261125T0100Z", "2022-23"),
-        ("2023-24", "lct_nightly_recompute:2023-24:20261125T0100Z", "2023-24"),
+    assert [(r.partition_key, r.run_key, r.tags[SCHOOL_YEAR_TAG]) for r in data.run_requests] == [
+        ("2022-23", "lct_recompute_daily:2022-23:20261125T0100Z", "2022-23"),
+        ("2023-24", "lct_recompute_daily:2023-24:20261125T0100Z", "2023-24"),
     ]
 
 
@@ -49,7 +49,7 @@ def test_the_recompute_job_is_full_and_the_incremental_job_incremental() -> None
 
 
 def test_data_dictionary_weekly_on_mondays_at_0400_utc() -> None:
-    schedule = defs.resolve_schedule_def(WEEKLY_DATA_DICTIONARY)
+    schedule = defs.resolve_schedule_def(DOCS_DATA_DICTIONARY_WEEKLY)
     assert (schedule.cron_schedule, schedule.execution_timezone, schedule.job_name) == (
         "0 4 * * 1",
         "UTC",

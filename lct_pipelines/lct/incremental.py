@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 from psycopg2.extensions import cursor as PgCursor
 
-from lct_pipelines.db import lct_store
+from lct_pipelines.lct import store
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ def change_key(now: pd.DataFrame, stored: pd.DataFrame, changed: list[str], vani
 
 def pending_changes(cur: PgCursor, year: str) -> PendingChanges:
     """The districts of `year` an incremental run would recompute now (one fingerprint query, no calculation)."""
-    now = lct_store.current_fingerprints(cur, year)
-    stored = lct_store.stored_fingerprints(cur, year)
+    now = store.current_fingerprints(cur, year)
+    stored = store.stored_fingerprints(cur, year)
     changed, vanished = diff_fingerprints(now, stored)
     return PendingChanges(year, changed, vanished, change_key(now, stored, changed, vanished))

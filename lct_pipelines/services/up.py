@@ -1,4 +1,4 @@
-"""Bring the stack up for a command: servers, migrations, the Dagster home and the environment."""
+"""`lct up` and every command that needs the stack: servers, migrations, the warehouse rollups, the Dagster home."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from collections.abc import Callable
 import psycopg2
 
 from lct_pipelines.db import migrate
-from lct_pipelines.paths import dagster_yaml
+from lct_pipelines.db.urls import libpq_dsn
+from lct_pipelines.project import dagster_yaml
 from lct_pipelines.services import stack
 from lct_pipelines.services.replica import wait_for_catch_up
 from lct_pipelines.services.secrets_store import get_or_create_secret
-from lct_pipelines.settings import Settings
-from lct_pipelines.warehouse.connections import libpq_dsn
+from lct_pipelines.services.settings import Settings
 from lct_pipelines.warehouse.roles import ensure_reader_role
 from lct_pipelines.warehouse.views import ROLLUPS, create_views
 

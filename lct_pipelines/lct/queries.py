@@ -7,7 +7,7 @@ got a bell schedule since the refresh is already excluded.
 
 Example::
 
-    from lct_pipelines import queries
+    from lct_pipelines.lct import queries
 
     url = "postgresql://lct:secret@127.0.0.1:5432/lct"
     summary = queries.get_lct_summary_by_scope(url, "2023-24")
@@ -33,7 +33,6 @@ import pandas as pd
 from lct_pipelines.db.engine import build_engine
 from lct_pipelines.db.sqlfiles import load_sql
 from lct_pipelines.db.staging import transaction
-from lct_pipelines.enrichment.campaign import CANDIDATES_SQL
 from lct_pipelines.lct.scopes import (
     PREK_TEACHERS,
     REASON_NO_MEMBERSHIP,
@@ -51,6 +50,8 @@ __all__ = [
     "get_state_campaign_progress",
 ]
 
+# The enrichment campaign picks its districts with the same query (lct_pipelines.enrichment.campaign).
+CANDIDATES_SQL = "queries/next_enrichment_candidates.sql"
 SUMMARY_VIEW = "lct.mv_lct_summary_stats"
 PROGRESS_VIEW = "lct.mv_state_enrichment_progress"
 

@@ -19,7 +19,7 @@ from sqlalchemy import CheckConstraint, ForeignKeyConstraint, MetaData, Table, U
 from sqlalchemy.dialects import postgresql
 
 from lct_pipelines.db.sqlfiles import load_sql
-from lct_pipelines.paths import sql_dir
+from lct_pipelines.project import sql_dir
 
 POSTGRES = postgresql.dialect()
 
