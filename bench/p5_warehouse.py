@@ -56,10 +56,9 @@ def _params(busy_student: int) -> dict[str, dict[str, Any]]:
 def _check_frozen(admin_url: str, params: dict[str, dict[str, Any]]) -> dict[str, int]:
     """In one transaction: refresh every rollup, answer each query both ways, require equal answers."""
     import psycopg2
-    from psycopg2 import sql as pgsql
 
     from bench.p1_import import AnswerMismatch
-    from lct_pipelines.db.sqlfiles import compose_sql
+    from lct_pipelines.db.matviews import refresh_matview
     from lct_pipelines.db.urls import libpq_dsn
     from lct_pipelines.warehouse.queries import answer
     from lct_pipelines.warehouse.views import ANALYTICS_SCHEMA, ROLLUPS
@@ -69,7 +68,7 @@ def _check_frozen(admin_url: str, params: dict[str, dict[str, Any]]) -> dict[str
     try:
         with conn.cursor() as cur:
             for name in ROLLUPS:
-                cur.execute(compose_sql("warehouse/refresh.sql", view=pgsql.Identifier(ANALYTICS_SCHEMA, name)))
+                refresh_matview(cur, f"{ANALYTICS_SCHEMA}.{name}", concurrently=False)
             for name, given in params.items():
                 rolled = answer(cur, name, "rollup", **given)
                 raw = answer(cur, name, "raw", **given)

@@ -9,7 +9,7 @@ from pydantic import Field
 from lct_pipelines.assets.constants import DOCS_GROUP
 from lct_pipelines.db.data_dictionary import read_views, render_data_dictionary, write_data_dictionary
 from lct_pipelines.db.models import Base
-from lct_pipelines.project import project_root
+from lct_pipelines.project import data_dictionary_dir
 from lct_pipelines.resources import PostgresResource
 
 DATA_DICTIONARY_KEY = dg.AssetKey(["docs", "data_dictionary"])
@@ -29,7 +29,7 @@ class DataDictionaryConfig(dg.Config):
     "columns, types, constraints and relationships from the models, and the materialized views from the catalogs.",
 )
 def data_dictionary(config: DataDictionaryConfig, postgres: PostgresResource) -> dg.MaterializeResult:
-    folder = Path(config.output_dir) if config.output_dir else project_root() / "docs" / "data-dictionaries"
+    folder = Path(config.output_dir) if config.output_dir else data_dictionary_dir()
     generated_at = datetime.now(UTC)
     with postgres.transaction() as cur:
         views = read_views(cur)

@@ -1,11 +1,10 @@
 """The enrichment inputs as assets: statutory minutes per state, and bell schedules."""
 
 import dagster as dg
-from psycopg2 import sql as pgsql
 
 from lct_pipelines.assets.constants import ENRICHMENT_GROUP
 from lct_pipelines.assets.metadata import markdown_table
-from lct_pipelines.db.sqlfiles import compose_sql
+from lct_pipelines.db.matviews import count_rows
 from lct_pipelines.enrichment.bell_schedule_file import BellScheduleFileError, read_bell_schedule_file
 from lct_pipelines.enrichment.store import (
     load_state_requirements,
@@ -31,11 +30,6 @@ def _already_loaded(context: dg.AssetExecutionContext, digest: str, rows_now: in
     return found is not None and found.value == digest and rows_now > 0
 
 
-def _row_count(cur, table: str) -> int:
-    cur.execute(compose_sql("common/count_rows.sql", table=pgsql.Identifier(*table.split("."))))
-    return int(cur.fetchone()[0])
-
-
 @dg.asset(
     key=STATE_REQUIREMENTS_KEY,
     group_name=ENRICHMENT_GROUP,
@@ -47,7 +41,7 @@ def _row_count(cur, table: str) -> int:
 def state_requirements(context: dg.AssetExecutionContext, postgres: PostgresResource) -> dg.MaterializeResult:
     digest = state_requirements_seed_sha256()
     with postgres.transaction() as cur:
-        rows = _row_count(cur, "lct.state_requirements")
+        rows = count_rows(cur, "lct.state_requirements")
         if _already_loaded(context, digest, rows):
             context.log.info("seed unchanged since its last load: table kept as is")
         else:
@@ -70,7 +64,7 @@ def bell_schedules(
     metadata: dict[str, object] = {"file": dg.MetadataValue.path(str(path))}
     digest = sha256_of(path) if path.exists() else None
     with postgres.transaction() as cur:
-        total = _row_count(cur, "lct.bell_schedules")
+        total = count_rows(cur, "lct.bell_schedules")
     if digest is not None and _already_loaded(context, digest, total):
         context.log.info(f"{path} unchanged since its last load: not re-applied (later edits are kept)")
         metadata["sha256"] = digest
@@ -83,7 +77,7 @@ def bell_schedules(
             raise dg.Failure(description=f"bell schedules not loaded, previous rows kept: {err}") from err
         with postgres.transaction() as cur:
             counts = upsert_bell_schedules(cur, parsed.rows)
-            total = _row_count(cur, "lct.bell_schedules")
+            total = count_rows(cur, "lct.bell_schedules")
         context.log.info(f"bell schedules from {path}: {counts}, {len(parsed.rejected)} rejected")
         metadata.update(
             added=counts.added, updated=counts.updated, unchanged=counts.unchanged, rejected=len(parsed.rejected)

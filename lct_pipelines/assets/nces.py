@@ -132,65 +132,58 @@ def _import_file(
     )
 
 
-@dg.asset(
-    key=DIRECTORY_KEY,
-    deps=[RAW_FILE_SPECS["directory"]],
-    partitions_def=school_years,
-    group_name=NCES_GROUP,
-    kinds={"postgres"},
+def _build_import_asset(
+    key: dg.AssetKey,
+    kind: str,
+    *,
+    read: Callable[[Path], tuple[pd.DataFrame, ImportReport]],
+    shape: Callable[[pd.DataFrame], pd.DataFrame],
+    target: str,
+    description: str,
+) -> dg.AssetsDefinition:
+    """One raw import: the year's file of `kind`, read and shaped, swapped into `target`."""
+
+    @dg.asset(
+        key=key,
+        deps=[RAW_FILE_SPECS[kind]],
+        partitions_def=school_years,
+        group_name=NCES_GROUP,
+        kinds={"postgres"},
+        description=description,
+    )
+    def _import(
+        context: dg.AssetExecutionContext, landing: LandingZoneResource, postgres: PostgresResource
+    ) -> dg.MaterializeResult:
+        return _import_file(context, landing, postgres, kind=kind, read=read, shape=shape, target=target)
+
+    return _import
+
+
+lea_directory = _build_import_asset(
+    DIRECTORY_KEY,
+    "directory",
+    read=reader.read_directory,
+    shape=directory_table,
+    target="nces.lea_directory",
     description="Every LEA of the year from the CCD 029 directory file (table nces.lea_directory).",
 )
-def lea_directory(
-    context: dg.AssetExecutionContext, landing: LandingZoneResource, postgres: PostgresResource
-) -> dg.MaterializeResult:
-    return _import_file(
-        context,
-        landing,
-        postgres,
-        kind="directory",
-        read=reader.read_directory,
-        shape=directory_table,
-        target="nces.lea_directory",
-    )
-
-
-@dg.asset(
-    key=ENROLLMENT_KEY,
-    deps=[RAW_FILE_SPECS["membership"]],
-    partitions_def=school_years,
-    group_name=NCES_GROUP,
-    kinds={"postgres"},
+lea_enrollment = _build_import_asset(
+    ENROLLMENT_KEY,
+    "membership",
+    read=reader.read_membership,
+    shape=enrollment_table,
+    target="nces.lea_enrollment",
     description="Students per district, grade and band, from the detail rows of the CCD 052 membership file "
     "(table nces.lea_enrollment). Totals only cross-check.",
 )
-def lea_enrollment(
-    context: dg.AssetExecutionContext, landing: LandingZoneResource, postgres: PostgresResource
-) -> dg.MaterializeResult:
-    return _import_file(
-        context,
-        landing,
-        postgres,
-        kind="membership",
-        read=reader.read_membership,
-        shape=enrollment_table,
-        target="nces.lea_enrollment",
-    )
-
-
-@dg.asset(
-    key=STAFF_KEY,
-    deps=[RAW_FILE_SPECS["staff"]],
-    partitions_def=school_years,
-    group_name=NCES_GROUP,
-    kinds={"postgres"},
+lea_staff = _build_import_asset(
+    STAFF_KEY,
+    "staff",
+    read=reader.read_staff,
+    shape=staff_table,
+    target="nces.lea_staff",
     description="Staff FTE per district and detail category from the CCD 059 staff file (table nces.lea_staff).",
 )
-def lea_staff(
-    context: dg.AssetExecutionContext, landing: LandingZoneResource, postgres: PostgresResource
-) -> dg.MaterializeResult:
-    return _import_file(
-        context, landing, postgres, kind="staff", read=reader.read_staff, shape=staff_table, target="nces.lea_staff"
-    )
 
 
 @dg.asset(

@@ -16,7 +16,7 @@ import dagster as dg
 from sqlalchemy import Table
 
 from lct_pipelines.assets.constants import PLATFORM_OWNER, PLATFORM_SOURCES_GROUP, WAREHOUSE_GROUP
-from lct_pipelines.assets.metadata import markdown_table
+from lct_pipelines.assets.metadata import Column, markdown_table, model_columns, table_schema
 from lct_pipelines.db.models import Base
 from lct_pipelines.db.platform_models import PLATFORM_SCHEMA
 from lct_pipelines.resources.warehouse import WarehouseResource
@@ -59,16 +59,7 @@ def _platform_tables() -> dict[str, tuple[Table, str]]:
 
 
 def _source_spec(table: Table, doc: str) -> dg.AssetSpec:
-    columns = dg.TableSchema(
-        columns=[
-            dg.TableColumn(
-                name=column.name,
-                type=str(column.type).lower(),
-                constraints=dg.TableColumnConstraints(nullable=bool(column.nullable)),
-            )
-            for column in table.columns
-        ]
-    )
+    columns = table_schema(model_columns(table))
     summary = (table.comment or doc.strip().split("\n")[0]).strip()
     return dg.AssetSpec(
         platform_key(table.name),
@@ -110,10 +101,6 @@ def _rollup_spec(name: str) -> dg.AssetSpec:
 ROLLUP_KEYS = [rollup_key(name) for name in ROLLUPS]
 
 
-def _column_schema(columns: list[tuple[str, str]]) -> dg.TableSchema:
-    return dg.TableSchema(columns=[dg.TableColumn(name=name, type=kind) for name, kind in columns])
-
-
 @dg.multi_asset(
     name=ROLLUPS_OP,
     specs=[_rollup_spec(name) for name in ROLLUPS],
@@ -140,7 +127,7 @@ def warehouse_rollups(context: dg.AssetExecutionContext, warehouse: WarehouseRes
         stat = stats[name]
         metadata: dict[str, Any] = {
             "dagster/row_count": stat["row_count"],
-            "dagster/column_schema": _column_schema(columns[name]),
+            "dagster/column_schema": table_schema(Column(n, kind) for n, kind in columns[name]),
             "size_bytes": stat["total_bytes"],
             "size": stat["total_size"],
             "created": name in created,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from lct_pipelines.project import project_root
+from lct_pipelines.project import workspace_yaml
 from lct_pipelines.services import stack
 from lct_pipelines.services.settings import Settings
 
@@ -175,7 +175,7 @@ def ui(args: argparse.Namespace) -> int:
 
     settings = _settings()
     env_vars = bring_up(settings, progress=lambda m: print(f"up: {m}", flush=True))
-    workspace = project_root() / "workspace.yaml"
+    workspace = workspace_yaml()
     dagster = Path(sys.executable).with_name("dagster")
     command = [str(dagster), "dev", "-w", str(workspace), "-h", "127.0.0.1", "-p", str(args.port)]
     print(f"ui: http://127.0.0.1:{args.port} (webserver + daemon; Ctrl-C stops both)", flush=True)
@@ -184,9 +184,10 @@ def ui(args: argparse.Namespace) -> int:
 
 
 def enrich(args: argparse.Namespace) -> int:
-    from lct_pipelines.enrichment import interactive
+    from lct_pipelines.cli.enrich import run_command
+    from lct_pipelines.enrichment.interactive import EnrichmentError
 
     try:
-        return interactive.run_command(args, _database_url())
-    except interactive.EnrichmentError as err:
+        return run_command(args, _database_url())
+    except EnrichmentError as err:
         raise UserError(str(err)) from err

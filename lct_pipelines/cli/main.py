@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from lct_pipelines.cli import commands, warehouse
+from lct_pipelines.cli import commands, enrich, warehouse
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -73,23 +73,13 @@ def build_parser() -> argparse.ArgumentParser:
     qa.add_argument("--year", help="only this school year (default: every year calculated)")
     qa.set_defaults(func=commands.qa)
 
-    enrich = sub.add_parser(
+    enrich_parser = sub.add_parser(
         "enrich",
         help="collect bell-schedule minutes into the database: --state XX campaign, --district LEAID, --status, "
         "import FILE.csv",
+        description="Collect bell-schedule minutes into the database.",
     )
-    enrich.add_argument(
-        "--state", help="campaign: the state's largest districts without a bell schedule; with --status: that state"
-    )
-    enrich.add_argument("--district", metavar="LEAID", help="enter minutes for one district (NCES LEAID)")
-    enrich.add_argument("--status", action="store_true", help="campaign progress per state")
-    enrich.add_argument("--year", help="school year of the schedules entered (default: the current one, e.g. 2025-26)")
-    enrich.set_defaults(func=commands.enrich)
-    enrich_actions = enrich.add_subparsers(dest="enrich_action", metavar="ACTION")
-    enrich_import = enrich_actions.add_parser(
-        "import", help="bulk-load a bell-schedule CSV (the bell_schedules_2024_25.csv format)"
-    )
-    enrich_import.add_argument("file", metavar="FILE.csv")
+    enrich.configure_parser(enrich_parser).set_defaults(func=commands.enrich)
 
     warehouse.add_parser(sub)
 

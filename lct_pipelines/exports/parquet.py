@@ -11,7 +11,6 @@ renamed over the old one, so a reader never sees a half-written year.
 
 from __future__ import annotations
 
-import io
 import os
 import shutil
 import tempfile
@@ -85,7 +84,3 @@ def write_year(root: Path, dataset: str, year: str, frame: pd.DataFrame, *, csv:
 def read_dataset(root: Path, dataset: str) -> pd.DataFrame:
     """Every year of an export dataset as one frame."""
     return ds.dataset(root / dataset, format="parquet", partitioning=PARTITIONING).to_table().to_pandas()
-
-
-def parquet_schema(path: Path) -> pa.Schema:
-    return pq.read_schema(io.BytesIO(path.read_bytes()))

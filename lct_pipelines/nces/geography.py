@@ -26,13 +26,6 @@ class State:
     max_enrollment: int
     zip3: str
 
-    @property
-    def is_territory(self) -> bool:
-        """Not one of the 50 states (DC, the territories and the BIE)."""
-        return self.postal in NON_STATES
-
-
-NON_STATES = frozenset({"DC", "PR", "VI", "GU", "AS", "MP", "BI"})
 
 # postal, FIPS, STATENAME, districts, median enrollment, max enrollment, ZIP prefix
 _ROWS: tuple[tuple[str, str, str, int, int, int, str], ...] = (

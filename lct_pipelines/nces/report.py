@@ -57,11 +57,6 @@ class ImportReport:
     invalid_ids: int = 0
     rows_without_grade: int = 0
 
-    def bucket_sum(self) -> int:
-        """The sum of the disjoint buckets; equals `rows_read` (see the module docstring)."""
-        buckets = (*COUNT_FIELDS[1:6], "invalid_ids", "unknown_categories", "rows_without_grade")
-        return sum(getattr(self, name) for name in buckets)
-
     def add_example(self, kind: str, values: list[str]) -> None:
         """Keeps the first few distinct examples of a problem kind."""
         kept = self.examples.setdefault(kind, [])

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+from lct_pipelines.services.processes import pid_alive
+
 with warnings.catch_warnings():
     # The wheel asks platformdirs for a runtime dir at import; without XDG_RUNTIME_DIR that only warns.
     warnings.simplefilter("ignore")
@@ -148,16 +150,7 @@ class EmbeddedPostgres:
             _chown_to(self.data_dir / name, user)
 
     def is_running(self) -> bool:
-        pid = self.pid()
-        if pid is None:
-            return False
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return False
-        except PermissionError:
-            return True
-        return True
+        return pid_alive(self.pid())
 
     def pid(self) -> int | None:
         pidfile = self.data_dir / "postmaster.pid"

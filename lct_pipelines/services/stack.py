@@ -160,6 +160,19 @@ def ensure_database(server_url: str, database: str) -> bool:
         conn.close()
 
 
+def _chosen_port(variable: str) -> int:
+    """The port a variable asks for (e.g. LCT_PG_PORT), else a free one; chosen once and kept in services.json."""
+    return int(os.environ.get(variable, 0)) or free_port()
+
+
+def _ensure_running(name: str, server: EmbeddedPostgres | EmbeddedRedis, progress: Progress) -> None:
+    if server.is_running():
+        progress(f"{name}: already running on 127.0.0.1:{server.port}")
+    else:
+        server.start()
+        progress(f"{name}: started on 127.0.0.1:{server.port}")
+
+
 def up(settings: Settings, progress: Progress = print, replica: bool = False) -> Urls:
     """Start what is not external (idempotent), create the two databases, return the URLs.
 
@@ -170,29 +183,20 @@ def up(settings: Settings, progress: Progress = print, replica: bool = False) ->
     state = StackState.load(settings.home)
     if settings.uses_embedded_postgres:
         if state.postgres_port is None:
-            state.postgres_port = int(os.environ.get("LCT_PG_PORT", 0)) or free_port()
+            state.postgres_port = _chosen_port("LCT_PG_PORT")
             state.save(settings.home)
         server = embedded_postgres(settings, state)
         if not server.is_initialized():
             progress(f"postgres: initialising {server.data_dir}")
             server.initialize()
-        if server.is_running():
-            progress(f"postgres: already running on 127.0.0.1:{server.port}")
-        else:
-            server.start()
-            progress(f"postgres: started on 127.0.0.1:{server.port} ({server.data_dir})")
+        _ensure_running("postgres", server, progress)
     else:
         progress("postgres: external (LCT_DATABASE_URL), nothing started")
     if settings.uses_embedded_redis:
         if state.redis_port is None:
-            state.redis_port = int(os.environ.get("LCT_REDIS_PORT", 0)) or free_port()
+            state.redis_port = _chosen_port("LCT_REDIS_PORT")
             state.save(settings.home)
-        cache = embedded_redis(settings, state)
-        if cache.is_running():
-            progress(f"redis: already running on 127.0.0.1:{cache.port}")
-        else:
-            cache.start()
-            progress(f"redis: started on 127.0.0.1:{cache.port}")
+        _ensure_running("redis", embedded_redis(settings, state), progress)
     else:
         progress("redis: external (LCT_REDIS_URL), nothing started")
     urls = resolve_urls(settings)
@@ -213,11 +217,7 @@ def _up_replica(settings: Settings, state: StackState, *, create: bool, progress
     """Start the embedded replica, making it first when `create` and there is none; True if one was made."""
     replica = embedded_replica(settings, state)
     if replica.is_initialized() and state.replica_port is not None:
-        if replica.is_running():
-            progress(f"postgres replica: already running on 127.0.0.1:{replica.port}")
-        else:
-            replica.start()
-            progress(f"postgres replica: started on 127.0.0.1:{replica.port}")
+        _ensure_running("postgres replica", replica, progress)
         return False
     if not create:
         return False
@@ -227,7 +227,7 @@ def _up_replica(settings: Settings, state: StackState, *, create: bool, progress
         replica.stop()
         shutil.rmtree(replica.data_dir)
     _drop_slot(primary, REPLICA_SLOT)
-    port = int(os.environ.get("LCT_REPLICA_PORT", 0)) or free_port()
+    port = _chosen_port("LCT_REPLICA_PORT")
     progress(f"postgres replica: base backup of 127.0.0.1:{primary.port} into {replica.data_dir}")
     made = create_replica(primary, replica.data_dir, port, slot=REPLICA_SLOT)
     state.replica_port = made.port

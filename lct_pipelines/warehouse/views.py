@@ -13,6 +13,7 @@ from typing import Any
 from psycopg2 import sql as pgsql
 from psycopg2.extensions import connection as PgConnection
 
+from lct_pipelines.db.matviews import count_rows, matview_populated, refresh_matview
 from lct_pipelines.db.sqlfiles import compose_sql, load_sql
 
 ANALYTICS_SCHEMA = "analytics"
@@ -72,10 +73,14 @@ def view_header(name: str) -> str:
     return "\n".join(lines)
 
 
-def _view(name: str) -> pgsql.Identifier:
+def _checked(name: str) -> str:
     if name not in ROLLUPS:
         raise ValueError(f"unknown rollup {name!r}; known: {', '.join(ROLLUPS)}")
-    return pgsql.Identifier(ANALYTICS_SCHEMA, name)
+    return name
+
+
+def _view(name: str) -> pgsql.Identifier:
+    return pgsql.Identifier(ANALYTICS_SCHEMA, _checked(name))
 
 
 def create_views(conn: PgConnection) -> list[str]:
@@ -96,11 +101,10 @@ def create_views(conn: PgConnection) -> list[str]:
 
 def is_populated(conn: PgConnection, name: str) -> bool:
     with conn.cursor() as cur:
-        cur.execute(load_sql("warehouse/rollup_is_populated.sql"), {"name": name})
-        row = cur.fetchone()
-    if row is None:
+        populated = matview_populated(cur, f"{ANALYTICS_SCHEMA}.{_checked(name)}")
+    if populated is None:
         raise LookupError(f"rollup analytics.{name} does not exist; run create_views first")
-    return bool(row[0])
+    return populated
 
 
 def has_rows(conn: PgConnection, name: str) -> bool:
@@ -125,9 +129,8 @@ def refresh_view(conn: PgConnection, name: str, concurrently: bool = True) -> di
     concurrent = concurrently and is_populated(conn, name) and has_rows(conn, name)
     conn.commit()  # leave the catalog read's transaction: the refresh gets its own
     started = time.perf_counter()
-    file = "warehouse/refresh_concurrently.sql" if concurrent else "warehouse/refresh.sql"
     with conn.cursor() as cur:
-        cur.execute(compose_sql(file, view=view))
+        refresh_matview(cur, f"{ANALYTICS_SCHEMA}.{name}", concurrently=concurrent)
     conn.commit()
     refreshed = time.perf_counter()
     autocommit, conn.autocommit = conn.autocommit, True  # VACUUM cannot run in a transaction
@@ -161,8 +164,7 @@ def view_statistics(conn: PgConnection) -> list[dict[str, Any]]:
                 rel["row_count"], rel["row_count_exact"] = None, True
             elif exact:
                 relation = pgsql.Identifier(rel["schema"], rel["name"])
-                cur.execute(compose_sql("warehouse/count_rows.sql", relation=relation))
-                rel["row_count"], rel["row_count_exact"] = cur.fetchone()[0], True
+                rel["row_count"], rel["row_count_exact"] = count_rows(cur, relation), True
             else:
                 rel["row_count"], rel["row_count_exact"] = int(rel["estimated_rows"]), False
             del rel["estimated_rows"]

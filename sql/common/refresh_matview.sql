@@ -1,1 +1,2 @@
-REFRESH MATERIALIZED VIEW CONCURRENTLY {view}
+-- Plain refresh: takes an ACCESS EXCLUSIVE lock (readers wait); for a view that holds no data yet.
+REFRESH MATERIALIZED VIEW {view}

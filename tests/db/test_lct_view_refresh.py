@@ -14,7 +14,7 @@ import psycopg2
 import pytest
 from psycopg2.extensions import connection as PgConnection
 
-from lct_pipelines.assets.lct import LCT_VIEWS
+from lct_pipelines.assets.lct.views import LCT_VIEWS
 from lct_pipelines.db.matviews import ensure_and_refresh
 
 SCOPES = ("teachers_only", "teachers_core", "instructional")

@@ -1,7 +1,7 @@
 """The enrichment tool's database side on a real PostgreSQL: the work list, the minutes shown, atomic saves.
 
 The crafted-data helpers here (`seed_wisconsin`, `insert_*`, `bell_rows`, `create_views`) are shared by
-test_interactive.py and tests/test_queries.py.
+test_interactive.py and tests/lct/test_queries.py.
 """
 
 from __future__ import annotations

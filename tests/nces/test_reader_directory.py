@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from lct_pipelines.nces.reader import NcesFileError, read_directory
+from tests.nces.buckets import bucket_sum
 
 HEADER = (
     "SCHOOL_YEAR,FIPST,STATENAME,ST,LEA_NAME,STATE_AGENCY_NO,UNION,ST_LEAID,LEAID,LEA_TYPE,LEA_TYPE_TEXT,"
@@ -113,7 +114,7 @@ def test_exact_duplicates_are_counted_and_differing_rows_are_conflicts_keeping_t
     assert (report.duplicates, report.conflicts, report.ids_repadded, report.rows_used) == (2, 1, 1, 2)
     assert report.examples["duplicates"] == ["0100005", "0100006"]
     assert report.examples["conflicts"] == ["0100006"]
-    assert report.bucket_sum() == report.rows_read == 5
+    assert bucket_sum(report) == report.rows_read == 5
 
 
 def test_invalid_leaids_are_skipped_and_counted(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ import dagster as dg
 import psycopg2
 
 from lct_pipelines.assets.docs import data_dictionary
-from lct_pipelines.assets.lct import LCT_VIEWS
+from lct_pipelines.assets.lct.views import LCT_VIEWS
 from lct_pipelines.db.matviews import ensure_and_refresh
 from lct_pipelines.db.models import Base
 from lct_pipelines.resources import PostgresResource

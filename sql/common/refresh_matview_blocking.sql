@@ -1,2 +1,0 @@
--- First population of a view created WITH NO DATA: CONCURRENTLY needs a populated view.
-REFRESH MATERIALIZED VIEW {view}
