@@ -1,12 +1,23 @@
-"""The CCD category vocabularies the reader recognises, exactly as `nces-ccd-format.md` spells them.
+"""The CCD vocabulary: the three LEA files and their category values, exactly as `nces-ccd-format.md` spells them.
 
 Order matters: the reader encodes a category as its position in these tuples,
-and the output columns and staff rows follow the same order.
+and the output columns and staff rows follow the same order. The demo generator
+writes its files from the same values.
 """
 
 from __future__ import annotations
 
 from types import MappingProxyType
+
+# --- the three LEA files -------------------------------------------------------------------------------------
+
+KIND_DIRECTORY = "directory"
+KIND_MEMBERSHIP = "membership"
+KIND_STAFF = "staff"
+# File-name hint per kind: the survey part of the NCES name. The header decides (see nces.reader.detect_kind).
+KIND_HINTS: MappingProxyType[str, str] = MappingProxyType(
+    {KIND_DIRECTORY: "_029_", KIND_MEMBERSHIP: "_052_", KIND_STAFF: "_059_"}
+)
 
 # --- TOTAL_INDICATOR ------------------------------------------------------------------------------------------
 

@@ -45,6 +45,10 @@ from lct_pipelines.nces.categories import (
     EDUCATION_UNIT_TOTAL,
     GRADE_COLUMNS,
     GRADES,
+    KIND_DIRECTORY,
+    KIND_HINTS,
+    KIND_MEMBERSHIP,
+    KIND_STAFF,
     MEMBERSHIP_DETAIL_INDICATOR,
     NO_CATEGORY_CODES,
     RACES,
@@ -68,10 +72,6 @@ __all__ = [
 
 # 1 MiB blocks: as fast as 4-64 MiB (measured) while pyarrow's read-ahead stays ~32 MiB.
 DEFAULT_BLOCK_SIZE = 1 << 20
-
-KIND_DIRECTORY = "directory"
-KIND_MEMBERSHIP = "membership"
-KIND_STAFF = "staff"
 
 PathLike = str | Path
 _Columns = dict[str, pa.Array]  # a batch's columns by CCD name
@@ -109,7 +109,7 @@ _DIRECTORY_TEXT = {
 _DIRECTORY_INTEGERS = ("lea_type", "operational_schools")
 _MEMBERSHIP_REQUIRED = ("SCHOOL_YEAR", "LEAID", "GRADE", "RACE_ETHNICITY", "SEX", "STUDENT_COUNT", "TOTAL_INDICATOR")
 _STAFF_REQUIRED = ("SCHOOL_YEAR", "LEAID", "STAFF", "STAFF_COUNT", "TOTAL_INDICATOR")
-_KIND_HINTS = {"_029_": KIND_DIRECTORY, "_052_": KIND_MEMBERSHIP, "_059_": KIND_STAFF}
+_KIND_OF_HINT = {hint: kind for kind, hint in KIND_HINTS.items()}  # file-name hint -> kind, to break a tie
 
 
 class NcesFileError(Exception):
@@ -337,7 +337,7 @@ def _kind_of(source: _Source, header: _Header) -> str:
         candidates = [KIND_DIRECTORY]
     if len(candidates) == 1:
         return candidates[0]
-    hint = next((kind for tag, kind in _KIND_HINTS.items() if tag in source.path.name), None)
+    hint = next((kind for tag, kind in _KIND_OF_HINT.items() if tag in source.path.name), None)
     if hint in candidates:
         return hint
     if candidates:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import dagster as dg
 
+from lct_pipelines.nces.categories import KIND_HINTS
+
 YEAR_FOLDER = re.compile(r"^\d{4}-\d{2}$")
 NCES_SUFFIXES = (".csv", ".zip")
-# File-name hints: survey part in the NCES name. The header decides (see nces.reader.detect_kind).
-KIND_HINTS = {"directory": "_029_", "membership": "_052_", "staff": "_059_"}
 
 
 class LandingFileError(Exception):
