@@ -148,7 +148,7 @@ class Bench:
     def nces(self) -> Any:
         """The NCES demo files of this run's scale (`DemoDataSummary`)."""
         if self._nces is None:
-            from lct_pipelines.nces.demo_data import write_demo_data
+            from lct_pipelines.demo.nces_files import write_demo_data
 
             started = time.perf_counter()
             self._nces = write_demo_data(self.work / "nces", scale=self.options.scale, seed=42, school_year=YEAR)

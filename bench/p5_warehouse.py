@@ -95,7 +95,7 @@ def run(bench: Bench) -> list[Figure]:
     from bench.p1_import import AnswerMismatch
     from lct_pipelines.db.sqlfiles import load_sql
     from lct_pipelines.db.urls import libpq_dsn
-    from lct_pipelines.warehouse.demo_data import generate_platform_data
+    from lct_pipelines.demo.platform import generate_platform_data
     from lct_pipelines.warehouse.refresh import refresh_all
     from lct_pipelines.warehouse.roles import ensure_reader_role
     from lct_pipelines.warehouse.service import WarehouseService
@@ -249,7 +249,7 @@ def profile_target(bench: Bench) -> dict[str, Any]:
 
     from lct_pipelines.db.sqlfiles import load_sql
     from lct_pipelines.db.urls import libpq_dsn
-    from lct_pipelines.warehouse.demo_data import generate_platform_data
+    from lct_pipelines.demo.platform import generate_platform_data
     from lct_pipelines.warehouse.roles import ensure_reader_role
     from lct_pipelines.warehouse.service import WarehouseService
     from lct_pipelines.warehouse.views import ROLLUPS, create_views, refresh_view

@@ -85,7 +85,7 @@ def db_current(args: argparse.Namespace) -> int:
 
 
 def demo_data(args: argparse.Namespace) -> int:
-    from lct_pipelines.nces.demo_data import write_demo_data
+    from lct_pipelines.demo.nces_files import write_demo_data
 
     data_dir = _settings().data_dir
     started = time.perf_counter()

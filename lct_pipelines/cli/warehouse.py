@@ -138,8 +138,8 @@ def _say(message: str) -> None:
 
 def demo_data(args: argparse.Namespace) -> int:
     from lct_pipelines.cli.commands import UserError, _settings
+    from lct_pipelines.demo.platform import generate_platform_data, platform_student_count
     from lct_pipelines.services.up import bring_up
-    from lct_pipelines.warehouse.demo_data import generate_platform_data, platform_student_count
 
     if args.students < 1:
         raise UserError("--students must be at least 1")

@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, text
 
 from lct_pipelines.assets.enrichment import ENRICHMENT_ASSETS
 from lct_pipelines.assets.nces import NCES_ASSETS, RAW_FILE_SPECS
-from lct_pipelines.nces.demo_data import write_demo_data
+from lct_pipelines.demo.nces_files import write_demo_data
 from lct_pipelines.resources import LandingZoneResource, PostgresResource
 
 YEAR = "2023-24"

@@ -20,11 +20,11 @@ import psycopg2
 import pytest
 import redis
 
+from lct_pipelines.demo.platform import generate_platform_data
 from lct_pipelines.services.embedded_postgres import EmbeddedPostgres
 from lct_pipelines.services.embedded_redis import EmbeddedRedis
 from lct_pipelines.services.ports import free_port
 from lct_pipelines.services.replica import create_replica, drop_replica
-from lct_pipelines.warehouse.demo_data import generate_platform_data
 from lct_pipelines.warehouse.roles import READER_ROLE, ensure_reader_role
 from lct_pipelines.warehouse.service import WarehouseService
 from lct_pipelines.warehouse.views import create_views

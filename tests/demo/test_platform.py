@@ -7,8 +7,8 @@ import datetime as dt
 import psycopg2
 import pytest
 
+from lct_pipelines.demo.platform import TABLES, generate_platform_data
 from lct_pipelines.services.embedded_postgres import EmbeddedPostgres
-from lct_pipelines.warehouse.demo_data import TABLES, generate_platform_data
 from tests.conftest import TEMPLATE_DATABASE, create_database
 
 AS_OF = dt.datetime(2026, 3, 2, 12, 0, tzinfo=dt.UTC)

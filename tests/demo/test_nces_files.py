@@ -18,7 +18,7 @@ from statistics import mean
 
 import pytest
 
-from lct_pipelines.nces.demo_data import (
+from lct_pipelines.demo.nces_files import (
     DIRECTORY_COLUMNS,
     MEMBERSHIP_COLUMNS,
     STAFF_CATEGORIES,
