@@ -34,10 +34,22 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from lct_pipelines.nces.categories import (
+    EDUCATION_UNIT_TOTAL,
+    GRADES,
+    MEMBERSHIP_DETAIL_INDICATOR,
+    NO_CATEGORY_CODES,
+    RACES,
+    SEXES,
+    STAFF_CATEGORIES,
+    STAFF_DETAIL_INDICATOR,
+    STAFF_TEACHERS_TOTAL,
+    TEACHER_CATEGORIES,
+)
 from lct_pipelines.nces.geography import STATES, State
 
 # --------------------------------------------------------------------------------------------------
-# File layouts (exact CCD column names and category strings)
+# File layouts (exact CCD column names; the category values come from nces/categories.py)
 
 COMMON_COLUMNS = (
     "SCHOOL_YEAR",
@@ -66,58 +78,16 @@ DIRECTORY_COLUMNS = (
 MEMBERSHIP_COLUMNS = (*COMMON_COLUMNS, "GRADE", "RACE_ETHNICITY", "SEX", "STUDENT_COUNT", "TOTAL_INDICATOR", "DMS_FLAG")
 STAFF_COLUMNS = (*COMMON_COLUMNS, "STAFF", "STAFF_COUNT", "TOTAL_INDICATOR", "DMS_FLAG")
 
-GRADES = (
-    "Pre-Kindergarten",
-    "Kindergarten",
-    *(f"Grade {i}" for i in range(1, 14)),
-    "Ungraded",
-    "Adult Education",
-)
 GRADE_CODES = ("PK", "KG", *(f"{i:02d}" for i in range(1, 14)), "UG", "AE")
 PK, KG, G13, UG, AE = 0, 1, 14, 15, 16
 K12 = slice(1, 14)  # Kindergarten .. Grade 12
-RACES = (
-    "American Indian or Alaska Native",
-    "Asian",
-    "Black or African American",
-    "Hispanic/Latino",
-    "Native Hawaiian or Other Pacific Islander",
-    "Two or more races",
-    "White",
-    "Not Specified",
-)
-SEXES = ("Female", "Male", "Not Specified")
-NO_CATEGORY = "No Category Codes"
-MEMBERSHIP_DETAIL = "Category Set A - By Race/Ethnicity; Sex; Grade"
 MEMBERSHIP_INDICATORS = (
-    MEMBERSHIP_DETAIL,
+    MEMBERSHIP_DETAIL_INDICATOR,
     "Subtotal 4 - By Grade",
     "Derived - Education Unit Total minus Adult Education Count",
-    "Education Unit Total",
+    EDUCATION_UNIT_TOTAL,
 )
 DMS_FLAGS = ("Reported", "Not reported", "Missing", "Suppressed", "Not applicable")
-STAFF_DETAIL = "Category Set A"
-STAFF_CATEGORIES = (
-    "Pre-kindergarten Teachers",
-    "Kindergarten Teachers",
-    "Elementary Teachers",
-    "Secondary Teachers",
-    "Ungraded Teachers",
-    "Paraprofessionals/Instructional Aides",
-    "Instructional Coordinators and Supervisors to the Staff",
-    "Librarians/media specialists",
-    "Library/Media Support Staff",
-    "Elementary School Counselors",
-    "Secondary School Counselors",
-    "Other Guidance Counselors",
-    "School Psychologists",
-    "Student Support Services Staff (w/o Psychology)",
-    "LEA Administrators",
-    "LEA Administrative Support Staff",
-    "School administrators",
-    "School Administrative Support Staff",
-    "All Other Support Staff",
-)
 (
     S_PK,
     S_KG,
@@ -138,11 +108,12 @@ STAFF_CATEGORIES = (
     S_SCH_ADM,
     S_SCH_SUP,
     S_OTHER,
-) = range(19)
+) = range(len(STAFF_CATEGORIES))  # positions in STAFF_CATEGORIES (nces/categories.py)
+_TEACHERS = tuple(STAFF_CATEGORIES.index(c) for c in TEACHER_CATEGORIES)
 _LEA_LEVEL = (S_COORD, S_LEA_ADM, S_LEA_SUP)
 # Total rows of the staff file: name, TOTAL_INDICATOR, the detail categories they add up.
 STAFF_TOTALS: tuple[tuple[str, str, tuple[int, ...]], ...] = (
-    ("Teachers", "Education Unit Total", (S_PK, S_KG, S_ELEM, S_SEC, S_UNGRADED)),
+    (STAFF_TEACHERS_TOTAL, EDUCATION_UNIT_TOTAL, _TEACHERS),
     ("Guidance Counselors", "Subtotal - Guidance Counselors", (S_COUNS_E, S_COUNS_S, S_COUNS_O)),
     ("LEA Staff", "Subtotal - LEA Staff", _LEA_LEVEL),
     ("School Staff", "Subtotal - School Staff", tuple(i for i in range(19) if i not in _LEA_LEVEL)),
@@ -931,9 +902,8 @@ def _write_membership(
     info.compress_type = zipfile.ZIP_DEFLATED
     info.external_attr = 0o644 << 16
     _set_compress_level(info, zip_level)
-    grade_tab = pa.array(
-        [f"{g},{r},{x}," for g in (*GRADES, NO_CATEGORY) for r in (*RACES, NO_CATEGORY) for x in (*SEXES, NO_CATEGORY)]
-    )
+    # Every GRADE,RACE_ETHNICITY,SEX text; RACES and SEXES already end with NO_CATEGORY_CODES (the total rows').
+    grade_tab = pa.array([f"{g},{r},{x}," for g in (*GRADES, NO_CATEGORY_CODES) for r in RACES for x in SEXES])
     tail_tab = pa.array([f",{ind},{flag}{eol}" for ind in MEMBERSHIP_INDICATORS for flag in DMS_FLAGS])
     districts = np.flatnonzero(plan.in_mem)
     chunks = [districts[i : i + MEMBERSHIP_CHUNK] for i in range(0, districts.size, MEMBERSHIP_CHUNK)]
@@ -1022,7 +992,7 @@ def _membership_chunk(
     reported_total = district_total + plan.mem_mismatch[idx]
 
     ex = np.asarray(extra_rows, dtype=np.int64)
-    no_race, no_sex, no_grade = len(RACES), len(SEXES), len(GRADES)
+    no_race, no_sex, no_grade = RACES.index(NO_CATEGORY_CODES), SEXES.index(NO_CATEGORY_CODES), len(GRADES)
     ar = np.arange(c)
     parts = {
         "d": (cd, cd[ex], pair_d, ar, ar),
@@ -1057,7 +1027,7 @@ def _membership_chunk(
     count_text = pc.fill_null(pc.cast(pa.array(cols["count"], mask=cols["blank"]), pa.string()), "")
     lines = pc.binary_join_element_wise(
         prefixes.take(pa.array(d)),
-        grade_tab.take(pa.array((cols["g"] * 9 + cols["race"]) * 4 + cols["sex"])),
+        grade_tab.take(pa.array((cols["g"] * len(RACES) + cols["race"]) * len(SEXES) + cols["sex"])),
         count_text,
         tail_tab.take(pa.array(cols["ind"] * len(DMS_FLAGS) + cols["flag"])),
         "",
@@ -1075,7 +1045,7 @@ def _write_staff(plan: _Plan, path: Path, *, seed: int, encoding: str, eol: str)
     rng = np.random.default_rng([seed, 59])
     fte = _staff_fte(plan, rng)
     mid_tab = pa.array([f"{name}," for name in (*STAFF_CATEGORIES, *(t[0] for t in STAFF_TOTALS))])
-    indicators = (STAFF_DETAIL, *(t[1] for t in STAFF_TOTALS))
+    indicators = (STAFF_DETAIL_INDICATOR, *(t[1] for t in STAFF_TOTALS))
     tail_tab = pa.array([f",{ind},{flag}{eol}" for ind in indicators for flag in DMS_FLAGS])
     districts = np.flatnonzero(plan.in_staff)
     stats = {"rows": 0, "stripped_rows": 0, "stripped_detail_rows": 0}
