@@ -18,15 +18,9 @@ from statistics import mean
 
 import pytest
 
-from lct_pipelines.demo.nces_files import (
-    DIRECTORY_COLUMNS,
-    MEMBERSHIP_COLUMNS,
-    STAFF_CATEGORIES,
-    STAFF_COLUMNS,
-    DemoDataSummary,
-    demo_file_names,
-    write_demo_data,
-)
+from lct_pipelines.demo.nces_files import DemoDataSummary, demo_file_names, write_demo_data
+from lct_pipelines.demo.nces_layout import DIRECTORY_COLUMNS, MEMBERSHIP_COLUMNS, STAFF_COLUMNS
+from lct_pipelines.nces.categories import STAFF_CATEGORIES
 from lct_pipelines.nces.geography import STATES
 
 DETAIL_M = "Category Set A - By Race/Ethnicity; Sex; Grade"
