@@ -11,9 +11,9 @@ that their report finds exactly those numbers. Same seed, same bytes.
 
 How: `nces_draw` draws a `Plan` (every district decided up front, from
 `nces_calibration` and `nces_names`); one writer per file (`nces_directory`,
-`nces_membership`, `nces_staff`) turns it into bytes through `nces_output`;
-`nces_summary` counts what was planted. The layouts are in `nces_layout`, the
-category values in `nces/categories.py`.
+`nces_membership`, `nces_staff`, the last two sharing `nces_long`) turns it
+into bytes through `nces_output`; `nces_summary` counts what was planted.
+The layouts are in `nces_layout`, the category values in `nces/categories.py`.
 """
 
 from __future__ import annotations

@@ -8,7 +8,6 @@ the zip member.
 
 from __future__ import annotations
 
-import os
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -18,8 +17,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from lct_pipelines.demo.nces_calibration import MALE_SHARE
-from lct_pipelines.demo.nces_layout import AE, DMS_FLAGS, MEMBERSHIP_COLUMNS, MEMBERSHIP_INDICATORS
-from lct_pipelines.demo.nces_output import FileResult, Sink, mb, partial_path, text_buffer
+from lct_pipelines.demo.nces_layout import AE, MEMBERSHIP_COLUMNS, MEMBERSHIP_INDICATORS
+from lct_pipelines.demo.nces_long import rows_text, tail_table
+from lct_pipelines.demo.nces_output import FileResult, Sink, mb, partial_path
 from lct_pipelines.demo.nces_plan import (
     CASE_BLANK,
     CASE_CONFLICT,
@@ -52,7 +52,7 @@ def write_membership(
     _set_compress_level(info, zip_level)
     # Every GRADE,RACE_ETHNICITY,SEX text; RACES and SEXES already end with NO_CATEGORY_CODES (the total rows').
     grade_tab = pa.array([f"{g},{r},{x}," for g in (*GRADES, NO_CATEGORY_CODES) for r in RACES for x in SEXES])
-    tail_tab = pa.array([f",{ind},{flag}{eol}" for ind in MEMBERSHIP_INDICATORS for flag in DMS_FLAGS])
+    tail_tab = tail_table(MEMBERSHIP_INDICATORS, eol)
     districts = np.flatnonzero(plan.in_mem)
     chunks = [districts[i : i + MEMBERSHIP_CHUNK] for i in range(0, districts.size, MEMBERSHIP_CHUNK)]
     stats = {"rows": 0, "stripped_rows": 0, "stripped_detail_rows": 0, "not_specified_rows": 0}
@@ -72,17 +72,8 @@ def write_membership(
                 say(f"membership: {done:.0%} ({stats['rows']:,} rows, {mb(sink.bytes)})")
                 next_report += 0.25
         written = sink.bytes
-    os.replace(tmp, path)
-    return FileResult(
-        path=path,
-        rows=stats["rows"],
-        bytes=path.stat().st_size,
-        csv_bytes=written,
-        columns=MEMBERSHIP_COLUMNS,
-        encoding=encoding,
-        eol=eol,
-        member=member,
-        stats=stats,
+    return FileResult.moved_into_place(
+        path, csv_bytes=written, stats=stats, columns=MEMBERSHIP_COLUMNS, encoding=encoding, eol=eol, member=member
     )
 
 
@@ -170,22 +161,10 @@ def _membership_chunk(
     order = np.argsort(cols["key"], kind="stable")
     cols = {k: v[order] for k, v in cols.items()}
 
-    prefixes = pa.array([plan.prefix(int(i), strip=bool(plan.stripped[i])) for i in idx])
-    d = cols["d"]
+    category_text = grade_tab.take(pa.array((cols["g"] * len(RACES) + cols["race"]) * len(SEXES) + cols["sex"]))
     count_text = pc.fill_null(pc.cast(pa.array(cols["count"], mask=cols["blank"]), pa.string()), "")
-    lines = pc.binary_join_element_wise(
-        prefixes.take(pa.array(d)),
-        grade_tab.take(pa.array((cols["g"] * len(RACES) + cols["race"]) * len(SEXES) + cols["sex"])),
-        count_text,
-        tail_tab.take(pa.array(cols["ind"] * len(DMS_FLAGS) + cols["flag"])),
-        "",
-    )
-    stats["rows"] += len(d)
-    stripped = plan.stripped[idx][d]
-    stats["stripped_rows"] += int(stripped.sum())
-    stats["stripped_detail_rows"] += int((stripped & (cols["ind"] == 0)).sum())
     stats["not_specified_rows"] += int((cols["race"] == 7).sum())
-    return text_buffer(lines)
+    return rows_text(plan, idx, cols, category_text, count_text, tail_tab, stats)
 
 
 def _set_compress_level(info: zipfile.ZipInfo, level: int) -> None:

@@ -22,6 +22,8 @@ EOL_NAMES = {"\n": "LF", "\r\n": "CRLF"}
 
 @dataclass
 class FileResult:
+    """A written file: where, how many rows and bytes (`csv_bytes`: of the CSV, inside a zip), and its format."""
+
     path: Path
     rows: int
     bytes: int
@@ -32,6 +34,32 @@ class FileResult:
     trailing_empty_line: bool = False
     member: str | None = None
     stats: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def moved_into_place(
+        cls,
+        path: Path,
+        *,
+        csv_bytes: int,
+        stats: dict[str, Any],
+        columns: Sequence[str],
+        encoding: str,
+        eol: str,
+        member: str | None = None,
+    ) -> FileResult:
+        """A file streamed to its `partial_path`, once complete: renamed to `path`, then described."""
+        os.replace(partial_path(path), path)
+        return cls(
+            path=path,
+            rows=stats["rows"],
+            bytes=path.stat().st_size,
+            csv_bytes=csv_bytes,
+            columns=columns,
+            encoding=encoding,
+            eol=eol,
+            member=member,
+            stats=stats,
+        )
 
     def entry(self) -> dict[str, Any]:
         """The manifest's description of the file: what a reader must cope with."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +14,6 @@ from lct_pipelines.demo.nces_calibration import (
     STUDENTS_PER_SEC_TEACHER,
 )
 from lct_pipelines.demo.nces_layout import (
-    DMS_FLAGS,
     G13,
     K12,
     KG,
@@ -43,7 +41,8 @@ from lct_pipelines.demo.nces_layout import (
     STAFF_TOTALS,
     UG,
 )
-from lct_pipelines.demo.nces_output import FileResult, Sink, partial_path, text_buffer
+from lct_pipelines.demo.nces_long import rows_text, tail_table
+from lct_pipelines.demo.nces_output import FileResult, Sink, partial_path
 from lct_pipelines.demo.nces_plan import (
     CASE_BLANK,
     CASE_CONFLICT,
@@ -66,7 +65,7 @@ def write_staff(plan: Plan, path: Path, *, seed: int, encoding: str, eol: str) -
     fte = _staff_fte(plan, rng)
     mid_tab = pa.array([f"{name}," for name in (*STAFF_CATEGORIES, *(t[0] for t in STAFF_TOTALS))])
     indicators = (STAFF_DETAIL_INDICATOR, *(t[1] for t in STAFF_TOTALS))
-    tail_tab = pa.array([f",{ind},{flag}{eol}" for ind in indicators for flag in DMS_FLAGS])
+    tail_tab = tail_table(indicators, eol)
     districts = np.flatnonzero(plan.in_staff)
     stats = {"rows": 0, "stripped_rows": 0, "stripped_detail_rows": 0}
     tmp = partial_path(path)
@@ -77,16 +76,8 @@ def write_staff(plan: Plan, path: Path, *, seed: int, encoding: str, eol: str) -
             idx = districts[start : start + STAFF_CHUNK]
             sink.write_utf8(_staff_chunk(plan, idx, fte[idx], mid_tab, tail_tab, stats))
         written = sink.bytes
-    os.replace(tmp, path)
-    return FileResult(
-        path=path,
-        rows=stats["rows"],
-        bytes=path.stat().st_size,
-        csv_bytes=written,
-        columns=STAFF_COLUMNS,
-        encoding=encoding,
-        eol=eol,
-        stats=stats,
+    return FileResult.moved_into_place(
+        path, csv_bytes=written, stats=stats, columns=STAFF_COLUMNS, encoding=encoding, eol=eol
     )
 
 
@@ -207,16 +198,4 @@ def _staff_chunk(
     cents = pc.utf8_lpad(pc.cast(pa.array(cols["value"] % 100), pa.string()), width=2, padding="0")
     value_text = pc.binary_join_element_wise(whole, ".", cents, "")
     value_text = pc.if_else(pa.array(cols["blank"]), "", value_text)
-    prefixes = pa.array([plan.prefix(int(i), strip=bool(plan.stripped[i])) for i in idx])
-    lines = pc.binary_join_element_wise(
-        prefixes.take(pa.array(cols["d"])),
-        mid_tab.take(pa.array(cols["mid"])),
-        value_text,
-        tail_tab.take(pa.array(cols["ind"] * len(DMS_FLAGS) + cols["flag"])),
-        "",
-    )
-    stats["rows"] += len(cols["d"])
-    stripped = plan.stripped[idx][cols["d"]]
-    stats["stripped_rows"] += int(stripped.sum())
-    stats["stripped_detail_rows"] += int((stripped & (cols["ind"] == 0)).sum())
-    return text_buffer(lines)
+    return rows_text(plan, idx, cols, mid_tab.take(pa.array(cols["mid"])), value_text, tail_tab, stats)

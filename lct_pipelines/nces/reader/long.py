@@ -1,4 +1,4 @@
-"""What the long files (052 membership, 059 staff) share: the consumer that keeps an exact key and a count per row.
+"""What the long files (052 membership, 059 staff) share: how one is read, and the consumer keeping a key and a count.
 
 Per kept detail row only an exact integer key (district index x category codes) and the count are stored, in
 the narrowest exact dtypes; after the stream one stable sort finds duplicates (first row kept) and conflicts.
@@ -23,9 +23,22 @@ from lct_pipelines.nces.reader.blocks import (
     narrow_keys,
 )
 from lct_pipelines.nces.reader.counts import CountParser
-from lct_pipelines.nces.reader.streaming import CODED, Columns
-from lct_pipelines.nces.reader.years import YearTracker
+from lct_pipelines.nces.reader.header import locate, read_header
+from lct_pipelines.nces.reader.source import PathLike, resolve
+from lct_pipelines.nces.reader.streaming import CODED, Columns, stream
+from lct_pipelines.nces.reader.years import YearTracker, file_year
 from lct_pipelines.nces.report import MAX_UNKNOWN_VALUES, ImportReport
+
+
+def read_long(path: PathLike, rows: type[LongRows], batch_size_bytes: int) -> tuple[pd.DataFrame, ImportReport]:
+    """Streams a long file into `rows` (the layout's consumer) and returns its frame and import report."""
+    source = resolve(path)
+    header = read_header(source)
+    columns = locate(source, header, rows.required)
+    consumer, encoding = stream(source, header, columns, rows, batch_size_bytes)
+    report = ImportReport(file=source.name, kind=rows.kind, encoding=encoding)
+    year = file_year(source, header, encoding, consumer.years)
+    return consumer.finish(year, report), report
 
 
 class LongRows:
@@ -35,6 +48,8 @@ class LongRows:
     in exactly one report bucket (see `report.py`).
     """
 
+    kind: str
+    required: tuple[str, ...]  # the columns the layout cannot be read without
     detail_indicator: str
     count_column: str
     whole_counts: bool
@@ -166,6 +181,10 @@ class LongRows:
             report.add_example("total_mismatches", self.leaids.some(present[differs]))
 
     # Hooks of the two layouts.
+    def finish(self, year: str, report: ImportReport) -> pd.DataFrame:
+        """The file's frame once every batch is in; completes `report`."""
+        raise NotImplementedError
+
     def _codebook(self, name: str) -> Codebook:
         raise NotImplementedError
 

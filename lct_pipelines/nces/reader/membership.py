@@ -15,14 +15,10 @@ from lct_pipelines.nces.categories import (
     SEXES,
 )
 from lct_pipelines.nces.reader.blocks import Codebook, dedupe, indices
-from lct_pipelines.nces.reader.header import locate, read_header
-from lct_pipelines.nces.reader.long import LongRows, leaid_strings
-from lct_pipelines.nces.reader.source import PathLike, resolve
-from lct_pipelines.nces.reader.streaming import DEFAULT_BLOCK_SIZE, Columns, stream
-from lct_pipelines.nces.reader.years import file_year
+from lct_pipelines.nces.reader.long import LongRows, leaid_strings, read_long
+from lct_pipelines.nces.reader.source import PathLike
+from lct_pipelines.nces.reader.streaming import DEFAULT_BLOCK_SIZE, Columns
 from lct_pipelines.nces.report import ImportReport
-
-_REQUIRED = ("SCHOOL_YEAR", "LEAID", "GRADE", "RACE_ETHNICITY", "SEX", "STUDENT_COUNT", "TOTAL_INDICATOR")
 
 
 def read_membership(path: PathLike, batch_size_bytes: int = DEFAULT_BLOCK_SIZE) -> tuple[pd.DataFrame, ImportReport]:
@@ -31,13 +27,7 @@ def read_membership(path: PathLike, batch_size_bytes: int = DEFAULT_BLOCK_SIZE) 
     Columns: leaid, school_year, prek, kg, g1..g13, ungraded, adult_ed (float64, NaN when no detail row of the
     grade has a count), total_reported (the `Education Unit Total` row, NaN if absent).
     """
-    source = resolve(path)
-    header = read_header(source)
-    columns = locate(source, header, _REQUIRED)
-    consumer, encoding = stream(source, header, columns, _MembershipRows, batch_size_bytes)
-    report = ImportReport(file=source.name, kind=KIND_MEMBERSHIP, encoding=encoding)
-    year = file_year(source, header, encoding, consumer.years)
-    return consumer.finish(year, report), report
+    return read_long(path, _MembershipRows, batch_size_bytes)
 
 
 _N_GRADES = len(GRADES) + 1  # + No Category Codes
@@ -49,6 +39,8 @@ _UNUSABLE = -(1 << 40)  # far below any sum of usable category codes
 
 
 class _MembershipRows(LongRows):
+    kind = KIND_MEMBERSHIP
+    required = ("SCHOOL_YEAR", "LEAID", "GRADE", "RACE_ETHNICITY", "SEX", "STUDENT_COUNT", "TOTAL_INDICATOR")
     detail_indicator = MEMBERSHIP_DETAIL_INDICATOR
     count_column = "STUDENT_COUNT"
     whole_counts = True

@@ -13,14 +13,10 @@ from lct_pipelines.nces.categories import (
     TEACHER_CATEGORIES,
 )
 from lct_pipelines.nces.reader.blocks import Codebook, dedupe
-from lct_pipelines.nces.reader.header import locate, read_header
-from lct_pipelines.nces.reader.long import LongRows, leaid_strings
-from lct_pipelines.nces.reader.source import PathLike, resolve
-from lct_pipelines.nces.reader.streaming import DEFAULT_BLOCK_SIZE, Columns, stream
-from lct_pipelines.nces.reader.years import file_year
+from lct_pipelines.nces.reader.long import LongRows, leaid_strings, read_long
+from lct_pipelines.nces.reader.source import PathLike
+from lct_pipelines.nces.reader.streaming import DEFAULT_BLOCK_SIZE, Columns
 from lct_pipelines.nces.report import ImportReport
-
-_REQUIRED = ("SCHOOL_YEAR", "LEAID", "STAFF", "STAFF_COUNT", "TOTAL_INDICATOR")
 
 
 def read_staff(path: PathLike, batch_size_bytes: int = DEFAULT_BLOCK_SIZE) -> tuple[pd.DataFrame, ImportReport]:
@@ -29,13 +25,7 @@ def read_staff(path: PathLike, batch_size_bytes: int = DEFAULT_BLOCK_SIZE) -> tu
     `fte` is NaN when the kept row's count is blank. The `Teachers` total rows cross-check the five teacher
     categories (`total_mismatches`).
     """
-    source = resolve(path)
-    header = read_header(source)
-    columns = locate(source, header, _REQUIRED)
-    consumer, encoding = stream(source, header, columns, _StaffRows, batch_size_bytes)
-    report = ImportReport(file=source.name, kind=KIND_STAFF, encoding=encoding)
-    year = file_year(source, header, encoding, consumer.years)
-    return consumer.finish(year, report), report
+    return read_long(path, _StaffRows, batch_size_bytes)
 
 
 _N_STAFF = len(STAFF_CATEGORIES)
@@ -44,6 +34,8 @@ _TEACHER_CODES = np.array([STAFF_CATEGORIES.index(c) for c in TEACHER_CATEGORIES
 
 
 class _StaffRows(LongRows):
+    kind = KIND_STAFF
+    required = ("SCHOOL_YEAR", "LEAID", "STAFF", "STAFF_COUNT", "TOTAL_INDICATOR")
     detail_indicator = STAFF_DETAIL_INDICATOR
     count_column = "STAFF_COUNT"
     whole_counts = False
