@@ -105,3 +105,8 @@ def test_no_module_level_import_cycle() -> None:
     # A package's __init__ importing its own submodules is not a cycle of behaviour: skip self-package edges.
     real = [c for c in cycles if not all(m.startswith(c[0] + ".") or m == c[0] for m in c)]
     assert not real, real
+
+
+def test_no_module_is_over_500_lines() -> None:
+    lengths = {module: len(path.read_text().splitlines()) for module, path in _modules().items()}
+    assert not {module: n for module, n in lengths.items() if n > 500}
