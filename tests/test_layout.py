@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "lct_pipelines"
 ROOT_MODULES = {"__init__", "definitions", "jobs", "schedules", "project"}
 # Only these import Dagster; everything else is plain Python, tested and benchmarked without it.
 DAGSTER_ROOMS = {"assets", "resources", "sensors", "cli", "definitions", "jobs", "schedules"}
-CORE = {"nces", "lct", "warehouse"}
+CORE = {"nces", "lct", "warehouse", "demo"}
 WIRING = {"assets", "resources", "sensors", "cli", "definitions", "jobs", "schedules"}
 
 

@@ -50,8 +50,7 @@ class DemoDataSummary:
     def to_manifest(self) -> dict[str, Any]:
         """The JSON manifest: everything but absolute paths and timings, so it is deterministic too."""
         return {
-            # The generator's name when the format was set; kept, so the manifest's bytes did not change with the move.
-            "generator": "lct_pipelines.nces.demo_data",
+            "generator": "lct_pipelines.demo.nces_files",
             "school_year": self.school_year,
             "scale": self.scale,
             "seed": self.seed,

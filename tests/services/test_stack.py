@@ -15,8 +15,9 @@ from lct_pipelines.services.settings import Settings
 
 
 @pytest.fixture
-def home_settings(tmp_path: Path) -> Settings:
-    return Settings.from_env({"LCT_HOME": str(tmp_path / "home"), "LCT_DATA_DIR": str(tmp_path / "data")})
+def home_settings(server_dir: Path) -> Settings:
+    """An LCT_HOME outside pytest's tmp root: the embedded servers run as another user (see server_root)."""
+    return Settings.from_env({"LCT_HOME": str(server_dir / "home"), "LCT_DATA_DIR": str(server_dir / "data")})
 
 
 def test_up_is_idempotent_and_down_stops_everything(home_settings: Settings) -> None:

