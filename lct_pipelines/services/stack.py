@@ -165,12 +165,14 @@ def _chosen_port(variable: str) -> int:
     return int(os.environ.get(variable, 0)) or free_port()
 
 
-def _ensure_running(name: str, server: EmbeddedPostgres | EmbeddedRedis, progress: Progress) -> None:
+def _ensure_running(
+    name: str, server: EmbeddedPostgres | EmbeddedRedis, progress: Progress, *, where: str = ""
+) -> None:
     if server.is_running():
         progress(f"{name}: already running on 127.0.0.1:{server.port}")
     else:
         server.start()
-        progress(f"{name}: started on 127.0.0.1:{server.port}")
+        progress(f"{name}: started on 127.0.0.1:{server.port}{where}")
 
 
 def up(settings: Settings, progress: Progress = print, replica: bool = False) -> Urls:
@@ -189,7 +191,7 @@ def up(settings: Settings, progress: Progress = print, replica: bool = False) ->
         if not server.is_initialized():
             progress(f"postgres: initialising {server.data_dir}")
             server.initialize()
-        _ensure_running("postgres", server, progress)
+        _ensure_running("postgres", server, progress, where=f" ({server.data_dir})")
     else:
         progress("postgres: external (LCT_DATABASE_URL), nothing started")
     if settings.uses_embedded_redis:
