@@ -195,6 +195,24 @@ class LctCalculation(Base):
     is_valid: Mapped[bool] = mapped_column(Boolean)
     qa_flags: Mapped[str] = mapped_column(Text, comment="';'-separated flags, '' when none")
     run_id: Mapped[str] = mapped_column(String(16), comment="calculation_runs.run_id that wrote the row")
+    lct_value_unrounded: Mapped[float | None] = mapped_column(
+        Float, comment="lct_value at full precision, for the QA statistics (NULL: written before it was kept)"
+    )
+
+
+class NotCalculable(Base):
+    """A (district, scope) pair of a school year without a calculation, with the reason (the QA report counts them)."""
+
+    __tablename__ = "not_calculable"
+    __table_args__ = (
+        {"schema": LCT_SCHEMA, "comment": "(district, scope) pairs of a year without a calculation, with the reason"},
+    )
+
+    year: Mapped[str] = mapped_column(String(7), primary_key=True)
+    district_id: Mapped[str] = mapped_column(String(7), primary_key=True)
+    staff_scope: Mapped[str] = mapped_column(String(32), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(20), comment="the first that applies, see methodology")
+    run_id: Mapped[str] = mapped_column(String(16), comment="calculation_runs.run_id that wrote the row")
 
 
 class CalculationRun(Base):

@@ -14,8 +14,12 @@
 Decisions
 ---------
 - Statistics, outlier selection and hierarchy means use the unrounded LCT when `lct_full` is given (as
-  `calculate.CalculationResult.lct_full`); without it (a report rebuilt from stored rows) they use the stored,
-  rounded `lct_value`. Validity is always the row's `is_valid`, which the calculation decided at full precision.
+  `calculate.CalculationResult.lct_full`, or `lct_value_unrounded` as stored); without it they use the rounded
+  `lct_value`. Validity is always the row's `is_valid`, which the calculation decided at full precision.
+- The report is a function of the set of rows, not of their order: rows are put in calculation order (district_id,
+  then the methodology's scope order) first, so the floating-point sums behind means and deviations, and the
+  outlier list, come out bit-identical whether the rows came from a calculation in memory or from the table
+  (which is how an incremental run's report equals a full run's).
 - `std` is the sample standard deviation (ddof=1), like PostgreSQL's `stddev_samp` in `mv_lct_summary_stats`;
   it is None for fewer than 2 valid rows. Every statistic of a scope without valid rows is None.
 - A hierarchy check whose either side has no valid rows fails (nothing shows that it holds).
@@ -70,6 +74,7 @@ HIERARCHY: tuple[tuple[str, str], ...] = (
 )
 STAT_NAMES: tuple[str, ...] = ("count", "mean", "median", "std", "min", "max")
 
+_SCOPE_POSITION = {scope: position for position, scope in enumerate(SCOPE_NAMES)}
 _REQUIRED = ("district_id", "district_name", "state", "staff_scope", "lct_value", "is_valid", "qa_flags")
 
 
@@ -108,6 +113,15 @@ def _flag_counts(flags: pd.Series) -> dict[str, int]:
     return {flag: int(counts.get(flag, 0)) for flag in FLAGS}
 
 
+def _in_calculation_order(calculations: pd.DataFrame, lct: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
+    """The rows (and their LCT) sorted by district_id, then scope in the methodology's order (unknown scopes last)."""
+    scope_position = calculations["staff_scope"].map(_SCOPE_POSITION).fillna(len(SCOPE_NAMES)).to_numpy()
+    order = np.lexsort((scope_position, calculations["district_id"].to_numpy(dtype=str)))
+    if (order == np.arange(len(order))).all():
+        return calculations, lct
+    return calculations.iloc[order].reset_index(drop=True), lct[order]
+
+
 def build_qa_report(
     calculations: pd.DataFrame,
     not_calculable: pd.DataFrame,
@@ -119,11 +133,10 @@ def build_qa_report(
     """The QA report of one school year (see the module docstring for its shape and rules)."""
     require_columns(calculations, _REQUIRED, "calculations")
     if lct_full is None:
-        lct = calculations["lct_value"].to_numpy(dtype="float64")
-    else:
-        if not lct_full.index.equals(calculations.index):
-            raise ValueError("lct_full must have the index of calculations")
-        lct = lct_full.to_numpy(dtype="float64")
+        lct_full = calculations["lct_value"]
+    elif not lct_full.index.equals(calculations.index):
+        raise ValueError("lct_full must have the index of calculations")
+    calculations, lct = _in_calculation_order(calculations, lct_full.to_numpy(dtype="float64"))
     valid = calculations["is_valid"].to_numpy(dtype=bool)
     scopes = calculations["staff_scope"]
 

@@ -4,8 +4,14 @@ Full: every district of the year is computed and the year's rows replaced.
 Incremental: the per-district input fingerprints (sql/lct/district_fingerprints.sql)
 are compared with those stored by the last run; only the districts whose
 fingerprint changed are recomputed, the rows of districts that vanished are
-removed, and the result is upserted. The same QA rules then apply to the whole
-year's stored rows.
+removed, and the result is upserted. Both paths store the unrounded LCT and the
+not-calculable pairs beside the calculations, so the QA report of an incremental
+run (built from the whole year as stored) is the one a full run would build.
+
+The audit row (`lct.calculation_runs`) says what happened: `success`, or `blocked` when the QA report fails
+one of the rules the blocking checks enforce (pass rate, hierarchy: exactly the report's FAIL reasons), so
+the views and exports will not be published; `failed` when the step raised. `districts_processed` counts the
+districts that got a calculation in this run; the others of the run are in the report's not-calculable list.
 """
 
 from __future__ import annotations
@@ -20,13 +26,16 @@ from sqlalchemy import Engine
 
 from lct_pipelines.db.staging import transaction
 from lct_pipelines.lct import store
-from lct_pipelines.lct.calculate import NOT_CALCULABLE_COLUMNS, calculate_lct
+from lct_pipelines.lct.calculate import CONTRACT_COLUMNS, NOT_CALCULABLE_COLUMNS, calculate_lct
 from lct_pipelines.lct.incremental import diff_fingerprints
-from lct_pipelines.lct.qa import build_qa_report
+from lct_pipelines.lct.qa import STATUS_FAIL, build_qa_report
 
 FULL = "full"
 INCREMENTAL = "incremental"
 RUN_TYPES = (FULL, INCREMENTAL)
+STATUS_SUCCESS = "success"
+STATUS_BLOCKED = "blocked"  # written, but a blocking QA rule failed: views and exports are not refreshed
+STATUS_FAILED = "failed"
 
 
 @dataclass
@@ -34,11 +43,12 @@ class CalculationOutcome:
     run_id: str
     year: str
     run_type: str
+    status: str  # STATUS_SUCCESS or STATUS_BLOCKED
     report: dict[str, Any]
     calculations: pd.DataFrame  # the rows written by this run
     qa_rows: pd.DataFrame  # the rows the QA report describes (the whole year)
-    qa_lct: pd.Series  # their LCT as the report used it (unrounded in a full run)
-    districts_processed: int
+    qa_lct: pd.Series  # their unrounded LCT, as the report used it
+    districts_processed: int  # districts that got a calculation in this run
     changed: list[str] = field(default_factory=list)
     vanished: list[str] = field(default_factory=list)
     detect_seconds: float = 0.0
@@ -73,7 +83,7 @@ def run_calculation(
             store.finish_run(
                 cur,
                 run_id,
-                status="failed",
+                status=STATUS_FAILED,
                 started_at=started_at,
                 districts_processed=0,
                 calculations_created=0,
@@ -100,44 +110,40 @@ def _calculate(engine: Engine, year: str, run_type: str, run_id: str, started_at
 
     clock = time.perf_counter()
     if run_type == INCREMENTAL and not changed:
-        result = None
-        calculations = pd.DataFrame()
-        lct_full = pd.Series(dtype="float64")
+        rows = store.YearRows(
+            calculations=pd.DataFrame(columns=list(CONTRACT_COLUMNS)),
+            lct_full=pd.Series(dtype="float64"),
+            not_calculable=pd.DataFrame(columns=list(NOT_CALCULABLE_COLUMNS)),
+            fingerprints=fingerprints,
+        )
     else:
         result = calculate_lct(**inputs.frames(), year=year)
-        calculations, lct_full = result.calculations, result.lct_full
+        rows = store.YearRows(result.calculations, result.lct_full, result.not_calculable, fingerprints)
     compute_seconds = time.perf_counter() - clock
 
     clock = time.perf_counter()
     with transaction(engine) as cur:
         if run_type == FULL:
-            store.write_year(cur, year, calculations, fingerprints, run_id)
+            store.write_year(cur, year, rows, run_id)
         else:
-            store.write_districts(cur, year, changed + vanished, calculations, fingerprints, run_id)
+            store.write_districts(cur, year, changed + vanished, rows, run_id)
         write_seconds = time.perf_counter() - clock
         if run_type == FULL:
-            assert result is not None
-            report = build_qa_report(
-                calculations, result.not_calculable, year, lct_full=lct_full, directory=inputs.directory
-            )
-            qa_rows, qa_lct = calculations, lct_full
+            qa = store.QaInputs(rows.calculations, rows.lct_full, rows.not_calculable, inputs.directory)
         else:
-            # Only the recomputed districts are in memory: QA reads the whole year as stored (rounded
-            # values; not-calculable reasons are those of the districts recomputed now).
-            stored = store.calculations_for_year(cur, year)
-            not_calculable = (
-                result.not_calculable if result is not None else pd.DataFrame(columns=list(NOT_CALCULABLE_COLUMNS))
-            )
-            report = build_qa_report(stored, not_calculable, year)
-            qa_rows, qa_lct = stored, stored["lct_value"]
-        processed = len(fingerprints)
+            # Only the recomputed districts are in memory: the report reads the whole year as stored, at full
+            # precision, with every not-calculable pair of the year.
+            qa = store.qa_inputs_for_year(cur, year)
+        report = build_qa_report(qa.calculations, qa.not_calculable, year, lct_full=qa.lct_full, directory=qa.directory)
+        status = STATUS_BLOCKED if report["status"] == STATUS_FAIL else STATUS_SUCCESS
+        processed = int(rows.calculations["district_id"].nunique())
         store.finish_run(
             cur,
             run_id,
-            status="success",
+            status=status,
             started_at=started_at,
             districts_processed=processed,
-            calculations_created=len(calculations),
+            calculations_created=len(rows.calculations),
             input_sha256=store.input_hash(inputs),
             qa_summary=summarize_for_audit(report),
         )
@@ -145,10 +151,11 @@ def _calculate(engine: Engine, year: str, run_type: str, run_id: str, started_at
         run_id=run_id,
         year=year,
         run_type=run_type,
+        status=status,
         report=report,
-        calculations=calculations,
-        qa_rows=qa_rows,
-        qa_lct=qa_lct,
+        calculations=rows.calculations,
+        qa_rows=qa.calculations,
+        qa_lct=qa.lct_full,
         districts_processed=processed,
         changed=changed,
         vanished=vanished,

@@ -13,9 +13,11 @@ from psycopg2.extras import Json
 from lct_pipelines.db.frames import read_frame
 from lct_pipelines.db.sqlfiles import load_sql
 from lct_pipelines.db.staging import insert_frame
-from lct_pipelines.lct.calculate import CONTRACT_COLUMNS, CONTRACT_DTYPES
+from lct_pipelines.lct.calculate import CONTRACT_COLUMNS, CONTRACT_DTYPES, NOT_CALCULABLE_COLUMNS
 
 TEXT_COLUMNS = {c: str for c in ("leaid", "lea_name", "state", "category", "grade_level", "year", "confidence")}
+_CONTRACT_TEXT = {c: str for c, t in CONTRACT_DTYPES.items() if t == "str"}
+_NOT_CALCULABLE_TEXT = dict.fromkeys(NOT_CALCULABLE_COLUMNS, str)
 
 
 @dataclass
@@ -131,25 +133,46 @@ def finish_run(
     )
 
 
-def write_year(cur: PgCursor, year: str, calculations: pd.DataFrame, fingerprints: pd.DataFrame, run_id: str) -> None:
-    """Replace every calculation and fingerprint of the year (inside the caller's transaction)."""
+@dataclass(frozen=True)
+class YearRows:
+    """What one run writes for a set of districts: the calculations with their unrounded LCT (same index), the
+    (district, scope) pairs without a calculation, and the input fingerprints."""
+
+    calculations: pd.DataFrame
+    lct_full: pd.Series
+    not_calculable: pd.DataFrame
+    fingerprints: pd.DataFrame
+
+
+def write_year(cur: PgCursor, year: str, rows: YearRows, run_id: str) -> None:
+    """Replace every calculation, not-calculable row and fingerprint of the year (inside the caller's transaction)."""
     cur.execute(load_sql("lct/delete_year.sql"), {"year": year})
-    _insert(cur, year, calculations, fingerprints, run_id)
+    _insert(cur, year, rows, run_id)
 
 
-def write_districts(
-    cur: PgCursor, year: str, remove: list[str], calculations: pd.DataFrame, fingerprints: pd.DataFrame, run_id: str
-) -> None:
+def write_districts(cur: PgCursor, year: str, remove: list[str], rows: YearRows, run_id: str) -> None:
     """Replace the rows of the `remove` districts with the given ones (inside the caller's transaction)."""
     cur.execute(load_sql("lct/delete_districts.sql"), {"year": year, "leaids": remove})
-    _insert(cur, year, calculations, fingerprints, run_id)
+    _insert(cur, year, rows, run_id)
 
 
-def _insert(cur: PgCursor, year: str, calculations: pd.DataFrame, fingerprints: pd.DataFrame, run_id: str) -> None:
-    if len(calculations):
-        insert_frame(cur, "lct.lct_calculations", calculations.assign(run_id=run_id))
-    if len(fingerprints):
-        insert_frame(cur, "lct.district_fingerprints", fingerprints.assign(year=year, run_id=run_id))
+def _insert(cur: PgCursor, year: str, rows: YearRows, run_id: str) -> None:
+    if len(rows.calculations):
+        if not rows.lct_full.index.equals(rows.calculations.index):
+            raise ValueError("lct_full must have the index of calculations")
+        insert_frame(
+            cur,
+            "lct.lct_calculations",
+            rows.calculations.assign(run_id=run_id, lct_value_unrounded=rows.lct_full.to_numpy(dtype="float64")),
+        )
+    if len(rows.not_calculable):
+        insert_frame(
+            cur,
+            "lct.not_calculable",
+            rows.not_calculable[list(NOT_CALCULABLE_COLUMNS)].assign(year=year, run_id=run_id),
+        )
+    if len(rows.fingerprints):
+        insert_frame(cur, "lct.district_fingerprints", rows.fingerprints.assign(year=year, run_id=run_id))
 
 
 def record_output_files(cur: PgCursor, run_id: str, output_files: dict) -> None:
@@ -164,10 +187,31 @@ def run_qa_summary(cur: PgCursor, dagster_run_id: str) -> tuple[str, str, dict] 
 
 def calculations_for_year(cur: PgCursor, year: str) -> pd.DataFrame:
     """The stored rows of a year, in the export contract's columns and dtypes."""
-    text_columns = {c: str for c, t in CONTRACT_DTYPES.items() if t == "str"}
-    frame = read_frame(cur, "lct/calculations_for_year.sql", {"year": year}, dtype=text_columns)
+    return _contract(read_frame(cur, "lct/calculations_for_year.sql", {"year": year}, dtype=_CONTRACT_TEXT))
+
+
+def _contract(frame: pd.DataFrame) -> pd.DataFrame:
     frame["qa_flags"] = frame["qa_flags"].fillna("")  # CSV cannot tell '' from NULL; the column is NOT NULL
     return frame[list(CONTRACT_COLUMNS)].astype(CONTRACT_DTYPES)
+
+
+@dataclass(frozen=True)
+class QaInputs:
+    """Everything the QA report of a year reads, as stored: the whole year whichever run wrote which district."""
+
+    calculations: pd.DataFrame  # the export contract
+    lct_full: pd.Series  # unrounded LCT, same index (lct_value for rows written before it was kept)
+    not_calculable: pd.DataFrame  # district_id, staff_scope, reason
+    directory: pd.DataFrame  # state of every district in the year's directory
+
+
+def qa_inputs_for_year(cur: PgCursor, year: str) -> QaInputs:
+    """The year's stored calculations at full precision, its not-calculable rows and its directory's states."""
+    frame = read_frame(cur, "lct/qa_calculations_for_year.sql", {"year": year}, dtype=_CONTRACT_TEXT)
+    lct_full = frame["lct_value_unrounded"].astype("float64")
+    not_calculable = read_frame(cur, "lct/not_calculable_for_year.sql", {"year": year}, dtype=_NOT_CALCULABLE_TEXT)
+    directory = read_frame(cur, "lct/directory_states.sql", {"year": year}, dtype={"state": str})
+    return QaInputs(_contract(frame), lct_full, not_calculable, directory)
 
 
 def latest_qa_summaries(cur: PgCursor, year: str | None = None) -> list[tuple[str, str, dict]]:

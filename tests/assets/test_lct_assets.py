@@ -88,11 +88,13 @@ def test_run_writes_contract_exports_and_views_and_a_rerun_changes_nothing(
     for view in VIEWS:
         assert _query(url, f"SELECT count(*) FROM lct.{view}")[0][0] > 0, view
 
-    calculations = "SELECT * FROM lct.lct_calculations ORDER BY district_id, staff_scope"
-    before_rows = [r[:-1] for r in _query(url, calculations)]  # all but run_id
+    calculations = (
+        "SELECT to_jsonb(c) - 'run_id' FROM lct.lct_calculations c ORDER BY district_id, staff_scope"  # all but run_id
+    )
+    before_rows = _query(url, calculations)
     before_files = _digest(_exports(dagster_env))
     assert main(["run", "--data-dir", dagster_env["LCT_DATA_DIR"]]) == 0
-    assert [r[:-1] for r in _query(url, calculations)] == before_rows
+    assert _query(url, calculations) == before_rows
     assert _digest(_exports(dagster_env)) == before_files
     runs = _query(
         url,
@@ -103,7 +105,7 @@ def test_run_writes_contract_exports_and_views_and_a_rerun_changes_nothing(
     assert runs[0][4] == runs[1][4] and len(runs[0][4]) == 64
 
 
-def test_a_failed_hierarchy_check_stops_views_and_exports(
+def test_a_failed_hierarchy_check_stops_views_and_exports_and_the_run_is_recorded_blocked(
     dagster_env: dict[str, str], capsys: pytest.CaptureFixture[str]
 ) -> None:
     # Secondary teachers far above elementary ones: teachers_secondary's mean exceeds teachers_only's.
@@ -111,7 +113,9 @@ def test_a_failed_hierarchy_check_stops_views_and_exports(
         unified_district(f"55{n:05d}", f"D{n}", "WI", elementary_teachers=5.0, secondary_teachers=60.0)
         for n in range(1, 5)
     ]
-    write_ccd_files(_landing(dagster_env), districts)
+    no_staff = unified_district("5500009", "No Staff", "WI")
+    no_staff.staff = {}  # in all three files' districts, but never calculated: not counted as processed
+    write_ccd_files(_landing(dagster_env), [*districts, no_staff])
     assert main(["run", "--data-dir", dagster_env["LCT_DATA_DIR"]]) == 1
     out = capsys.readouterr().out
     assert "LCT QA 2023-24: FAIL" in out and "✗ teachers_secondary < teachers_only" in out
@@ -119,3 +123,11 @@ def test_a_failed_hierarchy_check_stops_views_and_exports(
     url = dagster_env["LCT_DATABASE_URL"]
     assert _query(url, "SELECT count(*) FROM pg_matviews WHERE schemaname = 'lct'")[0][0] == 0
     assert _query(url, "SELECT count(*) FROM lct.lct_calculations")[0][0] == 4 * 7  # computed, not published
+    [(status, processed, with_calculation, not_calculable)] = _query(
+        url,
+        "SELECT status, districts_processed, (SELECT count(DISTINCT district_id) FROM lct.lct_calculations), "
+        "(qa_summary -> 'totals' -> 'not_calculable' ->> 'total')::int FROM lct.calculation_runs",
+    )
+    assert status == "blocked"
+    assert processed == with_calculation == 4
+    assert not_calculable == 7  # the district without staff, in every scope

@@ -70,3 +70,14 @@ def test_six_hierarchy_checks_and_the_pass_rate_block_the_other_two_warn() -> No
     blocking = {spec.name: spec.blocking for check in LCT_CHECKS for spec in check.check_specs}
     assert sum(blocking.values()) == 7
     assert blocking["outliers"] is False and blocking["state_coverage"] is False
+
+
+def test_a_report_fails_exactly_when_a_blocking_check_fails() -> None:
+    """The calculation step records a run `blocked` from the report's status: it must agree with the checks."""
+    rows = [row for n in range(20) for row in holding_rows(district=f"01{n:05d}")]
+    low_pass_rate = [(*row[:4], False, "ERR_IMPOSSIBLE_SSR") if i < 13 else row for i, row in enumerate(rows)]
+    reports = [report(holding_rows()), report(low_pass_rate), *(report(holding_rows(b)) for b in BROKEN_RULE)]
+    for qa in reports:
+        blocking = [evaluate_hierarchy(qa, i) for i in range(len(HIERARCHY))] + [evaluate_pass_rate(qa)]
+        assert (qa["status"] == "FAIL") == any(not result.passed for result in blocking)
+    assert [qa["status"] for qa in reports] == ["PASS"] + ["FAIL"] * (1 + len(BROKEN_RULE))
