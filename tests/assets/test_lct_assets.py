@@ -103,6 +103,14 @@ def test_run_writes_contract_exports_and_views_and_a_rerun_changes_nothing(
     )
     assert [r[:4] for r in runs] == [("full", "success", 8, 56)] * 2
     assert runs[0][4] == runs[1][4] and len(runs[0][4]) == 64
+    # Every file the run wrote is listed on its audit row: the QA JSON, Markdown and chart, and the exports.
+    [(listed,)] = _query(url, "SELECT output_files FROM lct.calculation_runs ORDER BY started_at DESC LIMIT 1")
+    assert set(listed) == {
+        *EXPORTS,
+        *(f"qa_{kind}" for name in ("report", "markdown", "chart") for kind in (name, f"latest_{name}")),
+    }
+    assert all(Path(entry["path"]).exists() for entry in listed.values())
+    assert Path(listed["qa_markdown"]["path"]).read_text().startswith("# LCT QA 2023-24: **PASS**")
 
 
 def test_a_failed_hierarchy_check_stops_views_and_exports_and_the_run_is_recorded_blocked(

@@ -301,3 +301,16 @@ def test_markdown_dashboard_has_checks_outliers_coverage_and_the_scope_table() -
     assert "| teachers_only | 2 | 11.25 | 11.25 | 12.37 | 2.50 | 20.00 |" in text
     assert "| 0100002 | District 0100002 | CA | teachers_only | 2.50 | low |" in text
     assert "2: CA, TX" in text
+
+
+def test_the_report_does_not_depend_on_the_order_of_the_rows() -> None:
+    """Stored rows come back in another order than a calculation makes them: the report must be bit-identical."""
+    rows = [row for n in range(30) for row in holding_rows({k: v + n / 7 for k, v in HOLDING.items()}, f"01{n:05d}")]
+    rows += [("0100099", "TX", "all", 250.0, True, ""), ("0100098", "TX", "teachers_only", 4.5, True, "")]
+    calculations = frame(rows)
+    lct_full = calculations["lct_value"] + 1e-9
+    shuffled = calculations.sample(frac=1, random_state=3)
+    assert not shuffled.index.equals(calculations.index)
+    in_order = build_qa_report(calculations, NO_MISSING, YEAR, lct_full=lct_full)
+    assert build_qa_report(shuffled, NO_MISSING, YEAR, lct_full=lct_full.loc[shuffled.index]) == in_order
+    assert [r["district_id"] for r in in_order["outliers"]["rows"]] == ["0100098", "0100099"]

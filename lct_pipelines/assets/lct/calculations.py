@@ -13,6 +13,7 @@ from lct_pipelines.assets.metadata import column_schema
 from lct_pipelines.assets.nces import DIRECTORY_KEY, ENROLLMENT_KEY, STAFF_KEY
 from lct_pipelines.assets.partitions import school_years
 from lct_pipelines.exports.qa_files import write_qa_files
+from lct_pipelines.lct import store
 from lct_pipelines.lct.qa import render_markdown_dashboard
 from lct_pipelines.lct.run import FULL, run_calculation
 from lct_pipelines.resources import LandingZoneResource, PostgresResource
@@ -60,10 +61,12 @@ def lct_calculations(
     outcome = run_calculation(postgres.engine, year, config.mode, context.run.run_id)
     report = outcome.report
     files = write_qa_files(landing.reports_dir / "lct_qa", report, outcome.qa_rows, outcome.qa_lct, outcome.run_id)
+    with postgres.transaction() as cur:
+        store.record_output_files(cur, outcome.run_id, files.output_files())
     context.log.info(
         f"LCT {year} ({outcome.run_type}): {outcome.districts_processed:,} districts processed, "
         f"{len(outcome.calculations):,} calculations written; compute {outcome.compute_seconds:.3f}s, "
-        f"write {outcome.write_seconds:.3f}s; QA {report['status']}"
+        f"write {outcome.write_seconds:.3f}s; QA {report['status']}, run {outcome.status}"
     )
     yield dg.MaterializeResult(
         asset_key=CALCULATIONS_KEY,
@@ -72,6 +75,7 @@ def lct_calculations(
             "dagster/column_schema": column_schema(outcome.qa_rows),
             "run_id": outcome.run_id,
             "run_type": outcome.run_type,
+            "run_status": outcome.status,
             "districts_processed": outcome.districts_processed,
             "calculations_written": len(outcome.calculations),
             "districts_removed": len(outcome.vanished),
@@ -89,6 +93,7 @@ def lct_calculations(
             "pass_rate_percent": report["totals"]["pass_rate_percent"] or 0.0,
             "dashboard": dg.MetadataValue.md(render_markdown_dashboard(report)),
             "report": dg.MetadataValue.path(str(files.report)),
+            "markdown": dg.MetadataValue.path(str(files.markdown)),
             "latest": dg.MetadataValue.path(str(files.latest_report)),
             "chart": dg.MetadataValue.path(str(files.chart)),
             "run_id": outcome.run_id,
