@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from lct_pipelines.cli import commands, enrich, warehouse
+from lct_pipelines.cli import commands, enrich, query, warehouse
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -82,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     enrich.configure_parser(enrich_parser).set_defaults(func=commands.enrich)
 
     warehouse.add_parser(sub)
+    query.add_parser(sub)
 
     ui = sub.add_parser("ui", help="serve the Dagster UI and daemon on 127.0.0.1")
     ui.add_argument("--port", type=int, default=3000)

@@ -74,7 +74,8 @@ def unenriched_candidates(
     cur: PgCursor, state: str, *, limit: int | None, school_year: str | None = None
 ) -> list[District]:
     """The largest districts of `state` without any bell schedule (newest directory year unless given)."""
-    cur.execute(load_sql(CANDIDATES_SQL), {"state": state, "limit": limit, "school_year": school_year})
+    params = {"state": state, "limit": limit, "school_year": school_year, "collect_year": None}
+    cur.execute(load_sql(CANDIDATES_SQL), params)
     return [_district(row) for row in cur.fetchall()]
 
 

@@ -11,6 +11,7 @@ import pytest
 from lct_pipelines.db.engine import build_engine
 from lct_pipelines.db.staging import transaction
 from lct_pipelines.lct import queries
+from lct_pipelines.lct.run import FULL, INCREMENTAL, run_calculation
 from tests.enrichment.test_campaign import (
     OLDER_YEAR,
     YEAR,
@@ -87,7 +88,18 @@ def test_view_backed_queries_before_the_first_pipeline_run_raise_view_not_ready(
 # --- get_districts_needing_calculation ----------------------------------------------------------------------
 
 
-def test_districts_needing_calculation_come_with_the_reason_their_inputs_give(database_url: str) -> None:
+def _needing(url: str) -> list[tuple]:
+    frame = queries.get_districts_needing_calculation(url, YEAR)
+    assert list(frame.dtypes.astype(str)) == list(queries.NEEDING_CALCULATION_COLUMNS.values())
+    return [
+        (row.leaid, row.reason, None if pd.isna(row.not_calculable_reason) else row.not_calculable_reason)
+        for row in frame.itertuples()
+    ]
+
+
+def test_districts_needing_calculation_are_the_never_calculated_and_those_whose_inputs_changed(
+    database_url: str,
+) -> None:
     insert_districts(
         database_url,
         [
@@ -96,8 +108,8 @@ def test_districts_needing_calculation_come_with_the_reason_their_inputs_give(da
             Crafted("5500003", "No Staff", elementary=100),
             Crafted("5500004", "Zero Enrollment"),
             Crafted("5500005", "Zero Staff", high=100),
-            Crafted("5500006", "Pending", middle=100),
-            Crafted("0100001", "Alabama Pending", "AL", elementary=50),
+            Crafted("5500006", "Calculated Too", middle=100),
+            Crafted("0100001", "Alabama Calculated", "AL", elementary=50),
             Crafted("5500007", "Older Year Only", elementary=100, school_year=OLDER_YEAR),
         ],
     )
@@ -115,23 +127,52 @@ def test_districts_needing_calculation_come_with_the_reason_their_inputs_give(da
             (YEAR, "0100001", "Kindergarten Teachers", 4.0),
         ],
     )
-    _insert_calculations(
-        database_url,
-        [(YEAR, "5500001", "teachers_only", 10.0, True), (OLDER_YEAR, "5500006", "teachers_only", 10.0, True)],
-    )
-    expected = _frame(
-        queries.NEEDING_CALCULATION_COLUMNS,
-        [
-            (YEAR, "0100001", "Alabama Pending", "AL", 50.0, 4.0, None),
-            (YEAR, "5500002", "No Membership", "WI", np.nan, 10.0, "no_membership"),
-            (YEAR, "5500003", "No Staff", "WI", 100.0, np.nan, "no_staff"),
-            (YEAR, "5500004", "Zero Enrollment", "WI", 0.0, 5.0, "zero_enrollment"),
-            (YEAR, "5500005", "Zero Staff", "WI", 100.0, 0.0, "zero_staff"),
-            (YEAR, "5500006", "Pending", "WI", 100.0, 6.0, None),
-        ],
-    )
-    pd.testing.assert_frame_equal(queries.get_districts_needing_calculation(database_url, YEAR), expected)
+    _grades_from_bands(database_url)
+    before_any_run = _needing(database_url)
+    assert {leaid for leaid, _, _ in before_any_run} == {"0100001", *(f"550000{n}" for n in range(1, 7))}
+    assert {reason for _, reason, _ in before_any_run} == {"never_calculated"}
+
+    engine = build_engine(database_url)
+    run_calculation(engine, YEAR, FULL)
+    expected_not_calculable = [
+        ("5500002", "never_calculated", "no_membership"),
+        ("5500003", "never_calculated", "no_staff"),
+        ("5500004", "never_calculated", "zero_enrollment"),
+        ("5500005", "never_calculated", "zero_staff"),
+    ]
+    assert _needing(database_url) == expected_not_calculable
+
+    insert_bell(database_url, "5500001", "elementary", 330, year="2025-26")  # an edited bell schedule
+    insert_staff(database_url, [(YEAR, "5500003", "Elementary Teachers", 4.0)])  # the missing staff arrive
+    insert_districts(database_url, [Crafted("5500008", "New", elementary=80)])  # a district appears
+    assert _needing(database_url) == [
+        ("5500001", "inputs_changed", None),
+        ("5500002", "never_calculated", "no_membership"),
+        ("5500003", "inputs_changed", None),
+        ("5500004", "never_calculated", "zero_enrollment"),
+        ("5500005", "never_calculated", "zero_staff"),
+        ("5500008", "never_calculated", "no_staff"),
+    ]
+    run_calculation(engine, YEAR, INCREMENTAL)
+    engine.dispose()
+    assert _needing(database_url) == [
+        *expected_not_calculable[:1],
+        *expected_not_calculable[2:],
+        ("5500008", "never_calculated", "no_staff"),
+    ]
     assert queries.get_districts_needing_calculation(database_url, "2030-31").empty
+    with pytest.raises(ValueError, match="not a school year"):
+        queries.get_districts_needing_calculation(database_url, "2023-25")
+
+
+def _grades_from_bands(url: str) -> None:
+    """Grade counts that add up to the crafted bands (the calculation reads grades, not bands)."""
+    engine = build_engine(url, pool_size=1)
+    with transaction(engine) as cur:
+        cur.execute(
+            "UPDATE nces.lea_enrollment SET g1 = enrollment_elementary, g6 = enrollment_middle, g9 = enrollment_high"
+        )
+    engine.dispose()
 
 
 # --- get_state_campaign_progress ----------------------------------------------------------------------------
@@ -171,25 +212,33 @@ def _candidate(n: int, total: int, rank: int, school_year: str = YEAR) -> tuple:
     )
 
 
-def test_next_candidates_are_the_largest_unenriched_and_skip_districts_enriched_since_the_refresh(
-    database_url: str,
-) -> None:
-    seed_wisconsin(database_url)
+def test_next_candidates_are_the_largest_without_a_schedule_for_the_year_being_collected(database_url: str) -> None:
+    seed_wisconsin(database_url)  # district 12 has a 2024-25 schedule
     create_views(database_url, "mv_unenriched_districts")
     columns = queries.CANDIDATE_COLUMNS
     pd.testing.assert_frame_equal(
-        queries.get_next_enrichment_candidates(database_url, "wi", limit=3),
+        queries.get_next_enrichment_candidates(database_url, "wi", "2024-25", limit=3),
         _frame(columns, [_candidate(4, 30000, 1), _candidate(10, 20000, 2), _candidate(6, 15000, 3)]),
     )
-    insert_bell(database_url, wi_leaid(10), "middle", 360)
+    # Collecting 2025-26: district 12's 2024-25 schedule is not this year's, so it is a candidate again.
+    assert queries.get_next_enrichment_candidates(database_url, "WI", "2025-26", limit=1).leaid.tolist() == [
+        wi_leaid(12)
+    ]
+    insert_bell(database_url, wi_leaid(10), "middle", 360, year="2025-26")  # saved after the view's refresh
     pd.testing.assert_frame_equal(
-        queries.get_next_enrichment_candidates(database_url, "WI", limit=3),
-        _frame(columns, [_candidate(4, 30000, 1), _candidate(6, 15000, 2), _candidate(2, 12000, 3)]),
+        queries.get_next_enrichment_candidates(database_url, "WI", "2025-26", limit=4),
+        _frame(
+            columns,
+            [_candidate(12, 50000, 1), _candidate(4, 30000, 2), _candidate(6, 15000, 3), _candidate(2, 12000, 4)],
+        ),
     )
-    assert len(queries.get_next_enrichment_candidates(database_url, "WI")) == 9
-    assert len(queries.get_next_enrichment_candidates(database_url, "WI", limit=None)) == 10
+    assert wi_leaid(10) in queries.get_next_enrichment_candidates(database_url, "WI", "2024-25").leaid.tolist()
+    assert len(queries.get_next_enrichment_candidates(database_url, "WI", "2025-26")) == 9
+    assert len(queries.get_next_enrichment_candidates(database_url, "WI", "2025-26", limit=None)) == 11
     pd.testing.assert_frame_equal(
-        queries.get_next_enrichment_candidates(database_url, "WI", year=OLDER_YEAR),
+        queries.get_next_enrichment_candidates(database_url, "WI", "2025-26", directory_year=OLDER_YEAR),
         _frame(columns, [_candidate(99, 50000, 1, OLDER_YEAR)]),
     )
-    assert queries.get_next_enrichment_candidates(database_url, "TX").empty
+    assert queries.get_next_enrichment_candidates(database_url, "TX", "2025-26").empty
+    with pytest.raises(ValueError, match="not a school year"):
+        queries.get_next_enrichment_candidates(database_url, "WI", "2025")
