@@ -54,7 +54,10 @@ def _add_query_parser(sub: argparse._SubParsersAction, spec: QuerySpec) -> None:
         kwargs: dict[str, Any] = {"dest": param.name, "help": _param_help(param), "required": param.required}
         if param.kind == "integer":
             kwargs["type"] = int
-        if param.choices:
+        if param.choices and param.kind == "integer":
+            # Checked by the service instead, whose refusal names the precomputed windows.
+            kwargs["metavar"] = "{" + ",".join(map(str, param.choices)) + "}"
+        elif param.choices:
             kwargs["choices"] = param.choices
         if param.kind == "date":
             kwargs["metavar"] = "YYYY-MM-DD"
@@ -223,6 +226,7 @@ def query(args: argparse.Namespace) -> int:
     from lct_pipelines.services.warehouse import build_warehouse_service
     from lct_pipelines.warehouse.errors import QueryTimeoutError
     from lct_pipelines.warehouse.params import QueryParameterError
+    from lct_pipelines.warehouse.service_methods import shaped
 
     spec = QUERY_SPECS[args.query_name]
     given = {p.name: getattr(args, p.name) for p in spec.params if getattr(args, p.name) is not None}
@@ -239,23 +243,17 @@ def query(args: argparse.Namespace) -> int:
     bound = answer.params
     more = len(answer.rows) == bound["limit"]
     next_offset = bound["offset"] + bound["limit"] if more else None
-    if args.format == "json":
-        payload = {
-            "query": spec.name,
-            "params": bound,
-            "source": answer.source,
-            "cached": answer.cached,
-            "elapsed_ms": round(answer.elapsed_ms, 3),
-            "row_count": len(answer.rows),
-            "next_offset": next_offset,
-            "rows": answer.rows,
-        }
-        print(json.dumps(payload, default=str, indent=2))
-        return 0
-    print(render_table(answer.rows))
     where = "cache" if answer.cached else answer.source + (" (raw joins)" if args.raw else "")
     footer = f"({len(answer.rows):,} rows from the {where} in {answer.elapsed_ms:.1f} ms"
     if next_offset is not None:
         footer += f"; the page is full, the next one: --offset {next_offset}"
-    print(footer + ")")
+    footer += ")"
+    if args.format == "json":
+        # The replaced service's shape, exactly what WarehouseService.get_top_performers() etc. return; where
+        # the answer came from goes to stderr so stdout stays that document.
+        print(json.dumps(shaped(spec.name, answer), default=str, indent=2))
+        print(footer, file=sys.stderr)
+        return 0
+    print(render_table(answer.rows))
+    print(footer)
     return 0

@@ -17,6 +17,12 @@ GRANULARITIES = ("day", "week", "month")
 # The windows the *_windows rollups hold (see sql/warehouse/views/student_subject_windows.sql).
 WINDOW_DAYS = (7, 30, 90, 365)
 MAX_DAYS_BACK = 3_660
+# Defaults of the replaced analytics service (lct_pipelines/seeds/specified_defaults.csv; a test compares).
+PERFORMERS_LIMIT = 10
+PERFORMERS_MIN_SUBMISSIONS = 3
+PERFORMERS_DAYS_BACK = 90
+ATTENDANCE_DAYS_BACK = 90
+TEACHER_WORKLOAD_DAYS = 30
 
 
 class QueryParameterError(ValueError):
@@ -103,16 +109,32 @@ def _days_back(default: int) -> Param:
     )
 
 
-def _window(default: int) -> Param:
-    return _choice("days_back", WINDOW_DAYS, default, help="window in days, as rolled up")
+def _window(default: int, rollup: str) -> Param:
+    """days_back restricted to the windows `rollup` precomputes; a refusal names the ones available."""
+
+    def check(n: str, v: Any) -> int:
+        if isinstance(v, bool) or v not in WINDOW_DAYS:
+            raise QueryParameterError(
+                f"{n} {v!r} is not a precomputed window; available: {', '.join(map(str, WINDOW_DAYS))} days "
+                f"(analytics.{rollup} holds only these)"
+            )
+        return v
+
+    return Param(
+        "days_back",
+        check,
+        default=lambda: default,
+        choices=WINDOW_DAYS,
+        help=f"window in days, one of the precomputed {', '.join(map(str, WINDOW_DAYS))} (default {default})",
+    )
 
 
 def _min_submissions() -> Param:
     return Param(
         "min_submissions",
         lambda n, v: _integer(n, v, minimum=1),
-        default=lambda: 5,
-        help="graded submissions a pair needs in the window (default 5)",
+        default=lambda: PERFORMERS_MIN_SUBMISSIONS,
+        help=f"graded submissions a pair needs in the window (default {PERFORMERS_MIN_SUBMISSIONS})",
     )
 
 
@@ -163,7 +185,18 @@ def check_offset(value: Any) -> int:
     return _integer("offset", value, minimum=0)
 
 
-def _range_in_order(bound: dict[str, Any]) -> None:
+def _date_range(bound: dict[str, Any]) -> None:
+    """teacher_workload's range: the last `days_back` days (today included), or date_from..date_to, by default
+    the last TEACHER_WORKLOAD_DAYS days."""
+    days_back = bound["days_back"]
+    if days_back is not None and (bound["date_from"] is not None or bound["date_to"] is not None):
+        raise QueryParameterError("give either days_back or date_from/date_to, not both")
+    today = _today()
+    days = days_back or TEACHER_WORKLOAD_DAYS
+    if bound["date_to"] is None:
+        bound["date_to"] = today
+    if bound["date_from"] is None:
+        bound["date_from"] = (today if days_back else bound["date_to"]) - dt.timedelta(days=days - 1)
     if bound["date_from"] > bound["date_to"]:
         raise QueryParameterError(f"date_from {bound['date_from']} is after date_to {bound['date_to']}")
 
@@ -184,19 +217,40 @@ QUERY_SPECS: dict[str, QuerySpec] = {
                 Param(
                     "date_from",
                     _date,
-                    default=lambda: _today() - dt.timedelta(days=29),
+                    nullable=True,
                     kind="date",
-                    help="first day, YYYY-MM-DD (default: 29 days before today, UTC)",
+                    help=f"first day, YYYY-MM-DD (default: {TEACHER_WORKLOAD_DAYS - 1} days before date_to)",
                 ),
-                Param("date_to", _date, default=_today, kind="date", help="last day, YYYY-MM-DD (default: today, UTC)"),
+                Param("date_to", _date, nullable=True, kind="date", help="last day, YYYY-MM-DD (default: today, UTC)"),
+                Param(
+                    "days_back",
+                    lambda n, v: _integer(n, v, minimum=1, maximum=MAX_DAYS_BACK),
+                    nullable=True,
+                    help=f"instead of the dates: the last N days, today (UTC) included, 1 to {MAX_DAYS_BACK} "
+                    f"(default: the dates, else the last {TEACHER_WORKLOAD_DAYS} days)",
+                ),
             ),
             default_limit=100,
-            check_together=_range_in_order,
+            check_together=_date_range,
         ),
-        QuerySpec("attendance_vs_grades", (), default_limit=10),
-        QuerySpec("top_performers", (_id("subject_id"), _min_submissions(), _window(30)), default_limit=50),
-        QuerySpec("bottom_performers", (_id("subject_id"), _min_submissions(), _window(30)), default_limit=50),
-        QuerySpec("student_engagement", (_id("student_id"), _window(30)), default_limit=100),
+        QuerySpec(
+            "attendance_vs_grades",
+            (_window(ATTENDANCE_DAYS_BACK, "student_attendance_grades"),),
+            default_limit=10,
+        ),
+        QuerySpec(
+            "top_performers",
+            (_id("subject_id"), _min_submissions(), _window(PERFORMERS_DAYS_BACK, "student_subject_windows")),
+            default_limit=PERFORMERS_LIMIT,
+        ),
+        QuerySpec(
+            "bottom_performers",
+            (_id("subject_id"), _min_submissions(), _window(PERFORMERS_DAYS_BACK, "student_subject_windows")),
+            default_limit=PERFORMERS_LIMIT,
+        ),
+        QuerySpec(
+            "student_engagement", (_id("student_id"), _window(30, "student_engagement_windows")), default_limit=100
+        ),
         QuerySpec(
             "class_trends",
             (_id("class_id"), _choice("granularity", GRANULARITIES, "week", "period"), _days_back(90)),

@@ -33,6 +33,7 @@ from lct_pipelines.warehouse.pools import ReadPool
 from lct_pipelines.warehouse.queries import COMMON_QUERIES, Variant, run_query
 from lct_pipelines.warehouse.refresh import refresh_all
 from lct_pipelines.warehouse.routing import CONNECTION_ERRORS, ReplicaRouter
+from lct_pipelines.warehouse.service_methods import ReplacedServiceMethods
 from lct_pipelines.warehouse.views import create_views, view_statistics
 
 Source = Literal["cache", "replica", "primary"]
@@ -61,8 +62,12 @@ def _rows(columns: list[str], rows: list[tuple[Any, ...]]) -> list[dict[str, Any
     return [{c: _plain(v) for c, v in zip(columns, row, strict=True)} for row in rows]
 
 
-class WarehouseService:
-    """Serves the analytics queries; one instance per process, safe to share between threads."""
+class WarehouseService(ReplacedServiceMethods):
+    """Serves the analytics queries; one instance per process, safe to share between threads.
+
+    `query(name, **params)` answers any of the eight; the replaced service's methods (`get_student_progress`,
+    `get_top_performers`, ...) answer in its shapes (warehouse/service_methods.py).
+    """
 
     def __init__(
         self,

@@ -1,7 +1,9 @@
-"""Migration 0003: the platform tables match their models, the reader role is created, downgrade undoes it."""
+"""Migrations 0003 and 0004 on the warehouse: platform tables match their models, the reader role is created, downgrade
+undoes it, a rollup whose shape changed is dropped for deploy to recreate."""
 
 from __future__ import annotations
 
+import psycopg2
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
@@ -9,7 +11,9 @@ from sqlalchemy import create_engine, inspect, text
 import lct_pipelines.db.platform_models  # noqa: F401  (registers the platform tables on Base.metadata)
 from lct_pipelines.db import migrate
 from lct_pipelines.db.models import Base
+from lct_pipelines.db.urls import libpq_dsn
 from lct_pipelines.warehouse.roles import READER_ROLE
+from lct_pipelines.warehouse.views import create_views
 
 PLATFORM_TABLES = {
     "subjects",
@@ -76,9 +80,35 @@ def test_the_reader_role_logs_in_reads_platform_and_analytics_and_defaults_to_re
 
 
 def test_downgrade_removes_platform_and_analytics_and_upgrade_restores_them(database_url: str) -> None:
+    head = migrate.current(database_url)
     migrate.downgrade(database_url, "0002")
     assert migrate.current(database_url) == "0002"
     assert {"platform", "analytics"} & _schemas(database_url) == set()
     migrate.upgrade(database_url)
-    assert migrate.current(database_url) == "0003"
+    assert migrate.current(database_url) == head
     assert {"platform", "analytics"} <= _schemas(database_url)
+
+
+def test_upgrading_drops_the_attendance_rollup_of_the_old_shape_so_deploy_creates_the_new_one(
+    database_url: str,
+) -> None:
+    """CREATE MATERIALIZED VIEW IF NOT EXISTS would keep an old definition: 0004 drops it, `lct up` recreates it."""
+    migrate.downgrade(database_url, "0003")
+    engine = create_engine(database_url)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE MATERIALIZED VIEW analytics.student_attendance_grades AS SELECT 1 AS student_id"))
+    migrate.upgrade(database_url)
+    conn = psycopg2.connect(libpq_dsn(database_url))
+    try:
+        assert "student_attendance_grades" in create_views(conn)
+    finally:
+        conn.close()
+    with engine.connect() as conn:
+        columns = conn.execute(
+            text(
+                "SELECT array_agg(attname ORDER BY attnum) FROM pg_attribute"
+                " WHERE attrelid = 'analytics.student_attendance_grades'::regclass AND attnum > 0"
+            )
+        ).scalar_one()
+    engine.dispose()
+    assert columns[:2] == ["window_days", "attendance_bucket"]

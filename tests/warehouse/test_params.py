@@ -55,11 +55,25 @@ def test_defaults_are_filled_and_keys_sorted() -> None:
     assert bound == {
         "date_from": today - dt.timedelta(days=29),
         "date_to": today,
+        "days_back": None,
         "limit": 100,
         "offset": 0,
         "teacher_id": None,
     }
     assert list(bound) == sorted(bound)
+
+
+def test_teacher_workload_takes_the_last_days_back_days_or_a_range_not_both() -> None:
+    today = dt.datetime.now(dt.UTC).date()
+    bound = bind_params("teacher_workload", {"days_back": 7})
+    assert (bound["date_from"], bound["date_to"]) == (today - dt.timedelta(days=6), today)
+    assert bind_params("teacher_workload", {"days_back": 1})["date_from"] == today
+    only_end = bind_params("teacher_workload", {"date_to": "2026-01-31"})
+    assert only_end["date_from"] == dt.date(2026, 1, 2)  # 30 days ending there
+    with pytest.raises(QueryParameterError, match="either days_back or date_from/date_to"):
+        bind_params("teacher_workload", {"days_back": 7, "date_to": today})
+    with pytest.raises(QueryParameterError, match="days_back must be >= 1"):
+        bind_params("teacher_workload", {"days_back": 0})
 
 
 def test_every_query_has_a_default_page_and_accepts_limit_and_offset() -> None:
@@ -76,11 +90,23 @@ def test_granularity_must_be_day_week_or_month(granularity: str) -> None:
         bind_params("class_trends", {"granularity": granularity})
 
 
-def test_windowed_queries_accept_only_the_rolled_up_windows() -> None:
+@pytest.mark.parametrize(
+    ("name", "rollup"),
+    [
+        ("top_performers", "student_subject_windows"),
+        ("bottom_performers", "student_subject_windows"),
+        ("student_engagement", "student_engagement_windows"),
+        ("attendance_vs_grades", "student_attendance_grades"),
+    ],
+)
+def test_windowed_queries_accept_only_the_rolled_up_windows_and_say_which(name: str, rollup: str) -> None:
     for days in WINDOW_DAYS:
-        assert bind_params("top_performers", {"days_back": days})["days_back"] == days
-    with pytest.raises(QueryParameterError, match="days_back must be one of 7, 30, 90, 365"):
-        bind_params("student_engagement", {"days_back": 14})
+        assert bind_params(name, {"days_back": days})["days_back"] == days
+    for wrong in (14, True, "30"):
+        with pytest.raises(QueryParameterError) as refused:
+            bind_params(name, {"days_back": wrong})
+        assert "not a precomputed window; available: 7, 30, 90, 365 days" in str(refused.value)
+        assert f"analytics.{rollup}" in str(refused.value)
 
 
 def test_required_and_unknown_parameters() -> None:

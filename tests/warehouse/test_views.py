@@ -75,9 +75,23 @@ def test_each_spec_rollup_equals_its_raw_join_definition(admin: PgConnection, na
 
 def test_the_windowed_rollups_hold_exactly_the_accepted_windows(admin: PgConnection) -> None:
     with admin.cursor() as cur:
-        for name in ("student_subject_windows", "student_engagement_windows"):
+        for name in ("student_subject_windows", "student_engagement_windows", "student_attendance_grades"):
             cur.execute(f"SELECT array_agg(DISTINCT window_days ORDER BY window_days) FROM analytics.{name}")
             assert cur.fetchone() == (list(WINDOW_DAYS),)
+
+
+def test_subject_performance_is_indexed_on_avg_grade_descending(admin: PgConnection) -> None:
+    with admin.cursor() as cur:
+        cur.execute(
+            "SELECT indexdef FROM pg_indexes WHERE schemaname = 'analytics' AND tablename = 'subject_performance'"
+            " AND indexname = 'ix_subject_performance_avg_grade'"
+        )
+        [(definition,)] = cur.fetchall()
+        cur.execute("SET LOCAL enable_seqscan = off")  # 8 subjects: the planner would rightly prefer a scan
+        cur.execute("EXPLAIN SELECT subject_id FROM analytics.subject_performance ORDER BY avg_grade DESC LIMIT 3")
+        plan = " ".join(row[0] for row in cur.fetchall())
+    assert definition.endswith("(avg_grade DESC)")
+    assert "ix_subject_performance_avg_grade" in plan and "Sort" not in plan
 
 
 def test_a_never_populated_rollup_is_refreshed_plainly_then_concurrently(admin: PgConnection) -> None:

@@ -1,4 +1,4 @@
-"""QA at full precision: the unrounded LCT beside the contract value, and the not-calculable rows of a year
+"""QA at full precision (the unrounded LCT, the not-calculable rows of a year); the windowed attendance rollup
 
 Revision ID: 0004_qa_precision
 Revises: 0003
@@ -10,6 +10,11 @@ written by full and incremental runs alike, so an incremental run's QA report is
 the full run's. Rows written before this migration have no unrounded value (the
 QA falls back to `lct_value`) and their year no not-calculable rows until the
 year's next full run (the nightly recompute).
+
+`analytics.student_attendance_grades` changed shape (one row per window and
+attendance bucket, for `attendance_vs_grades --days-back`): the old view is
+dropped so that `lct up` (warehouse.views.create_views, idempotent) creates the
+new one. The downgrade drops it too, for the older code to create its own.
 """
 
 from collections.abc import Sequence
@@ -23,7 +28,11 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+DROP_ATTENDANCE_ROLLUP = "DROP MATERIALIZED VIEW IF EXISTS analytics.student_attendance_grades"
+
+
 def upgrade() -> None:
+    op.execute(DROP_ATTENDANCE_ROLLUP)
     op.add_column(
         "lct_calculations",
         sa.Column(
@@ -48,5 +57,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.execute(DROP_ATTENDANCE_ROLLUP)
     op.drop_table("not_calculable", schema="lct")
     op.drop_column("lct_calculations", "lct_value_unrounded", schema="lct")

@@ -1,11 +1,15 @@
--- attendance_vs_grades from the source tables: attendance rate per student, bucketed, joined to every
--- graded submission of the bucket's students.
-WITH rates AS (
-    SELECT student_id,
-           count(*) FILTER (WHERE status <> 'excused') AS counted,
-           count(*) FILTER (WHERE status IN ('present', 'late')) AS attended
-    FROM platform.attendance
-    GROUP BY student_id
+-- attendance_vs_grades from the source tables: attendance rate per student over the window (UTC days
+-- d > today - days_back), bucketed, joined to the graded submissions of the bucket's students in the window.
+WITH since AS MATERIALIZED (
+    SELECT (now() AT TIME ZONE 'UTC')::date - %(days_back)s AS last_day_out
+), rates AS (
+    SELECT a.student_id,
+           count(*) FILTER (WHERE a.status <> 'excused') AS counted,
+           count(*) FILTER (WHERE a.status IN ('present', 'late')) AS attended
+    FROM platform.attendance a
+    CROSS JOIN since
+    WHERE a.date > since.last_day_out
+    GROUP BY a.student_id
 ), bucketed AS (
     SELECT student_id, least(10 * attended / counted, 9) AS bucket
     FROM rates
@@ -20,7 +24,9 @@ WITH rates AS (
            avg(s.grade) AS avg_grade,
            count(*) FILTER (WHERE s.grade >= 60) AS passed
     FROM bucketed b
+    CROSS JOIN since
     JOIN platform.submissions s ON s.student_id = b.student_id
+    WHERE s.submitted_at >= (since.last_day_out + 1)::timestamp AT TIME ZONE 'UTC'
     GROUP BY b.bucket
 )
 SELECT n.bucket,

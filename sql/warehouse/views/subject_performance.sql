@@ -5,7 +5,7 @@
 --   good_rate            share with 75 <= grade < 90
 --   below_average_rate   share with grade < 60 (60-75 is "average", in none of the three)
 -- Rates and avg_grade are NULL when nothing is graded. Built from analytics.student_class_bands (refresh
--- that first). Unique index on subject_id for CONCURRENTLY.
+-- that first). Unique index on subject_id for CONCURRENTLY, and one on avg_grade DESC for rankings.
 CREATE MATERIALIZED VIEW IF NOT EXISTS analytics.subject_performance
     -- no truncation by (auto)vacuum: it takes a lock that readers would queue on
     WITH (vacuum_truncate = false) AS
@@ -38,3 +38,6 @@ WITH DATA;
 
 CREATE UNIQUE INDEX IF NOT EXISTS ux_subject_performance
     ON analytics.subject_performance (subject_id);
+-- Subjects ranked by their average grade, best first (as the replaced service indexed it).
+CREATE INDEX IF NOT EXISTS ix_subject_performance_avg_grade
+    ON analytics.subject_performance (avg_grade DESC);
