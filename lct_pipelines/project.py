@@ -33,7 +33,9 @@ def workspace_yaml() -> Path:
 
 
 def data_dictionary_dir() -> Path:
-    return project_root() / "docs" / "data-dictionaries"
+    """Where the data dictionary is written: `LCT_DATA_DICTIONARY_DIR`, else the project's docs/data-dictionaries."""
+    override = os.environ.get("LCT_DATA_DICTIONARY_DIR")
+    return Path(override) if override else project_root() / "docs" / "data-dictionaries"
 
 
 def sha256_of(path: Path) -> str:

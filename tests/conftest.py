@@ -123,6 +123,8 @@ def lct_env(
         "LCT_DATA_DIR": str(tmp_path / "data"),
         "LCT_DATABASE_URL": database_url,
         "LCT_REDIS_URL": redis_server.url(),
+        # Never the project's docs/data-dictionaries: `lct db upgrade` and a migrating `lct up` write there.
+        "LCT_DATA_DICTIONARY_DIR": str(tmp_path / "data-dictionaries"),
     }
     for key, value in env.items():
         monkeypatch.setenv(key, value)

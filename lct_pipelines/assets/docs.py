@@ -1,13 +1,13 @@
-"""The data dictionary: Markdown of every table and materialized view, regenerated weekly."""
+"""The data dictionary: Markdown of every table and materialized view, regenerated weekly (and by `lct db upgrade`,
+`lct docs dictionary`)."""
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
 from pydantic import Field
 
 from lct_pipelines.assets.constants import DOCS_GROUP
-from lct_pipelines.db.data_dictionary import read_views, render_data_dictionary, write_data_dictionary
+from lct_pipelines.db.data_dictionary import generate_data_dictionary
 from lct_pipelines.db.models import Base
 from lct_pipelines.project import data_dictionary_dir
 from lct_pipelines.resources import PostgresResource
@@ -30,17 +30,14 @@ class DataDictionaryConfig(dg.Config):
 )
 def data_dictionary(config: DataDictionaryConfig, postgres: PostgresResource) -> dg.MaterializeResult:
     folder = Path(config.output_dir) if config.output_dir else data_dictionary_dir()
-    generated_at = datetime.now(UTC)
     with postgres.transaction() as cur:
-        views = read_views(cur)
-    markdown = render_data_dictionary(Base.metadata, views, generated_at)
-    stamped, latest = write_data_dictionary(folder, markdown, generated_at)
+        written = generate_data_dictionary(cur, Base.metadata, folder)
     return dg.MaterializeResult(
         metadata={
-            "tables": len(Base.metadata.tables),
-            "materialized_views": len(views),
-            "path": dg.MetadataValue.path(str(stamped)),
-            "latest": dg.MetadataValue.path(str(latest)),
+            "tables": written.tables,
+            "materialized_views": written.views,
+            "path": dg.MetadataValue.path(str(written.stamped)),
+            "latest": dg.MetadataValue.path(str(written.latest)),
         }
     )
 

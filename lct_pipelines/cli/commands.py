@@ -64,9 +64,13 @@ def _database_url() -> str:
 
 
 def db_upgrade(args: argparse.Namespace) -> int:
+    from lct_pipelines.cli.docs import write_dictionary
     from lct_pipelines.db import migrate
 
-    migrate.upgrade(_database_url(), args.revision)
+    url = _database_url()
+    migrate.upgrade(url, args.revision)
+    if migrate.current(url) == migrate.head():  # the models describe the head: document it as it now is
+        write_dictionary(url)
     return 0
 
 

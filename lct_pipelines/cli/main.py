@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from lct_pipelines.cli import commands, enrich, query, warehouse
+from lct_pipelines.cli import commands, docs, enrich, query, warehouse
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -83,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     warehouse.add_parser(sub)
     query.add_parser(sub)
+    docs.add_parser(sub)
 
     ui = sub.add_parser("ui", help="serve the Dagster UI and daemon on 127.0.0.1")
     ui.add_argument("--port", type=int, default=3000)

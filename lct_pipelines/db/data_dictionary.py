@@ -11,14 +11,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from psycopg2.extensions import cursor as PgCursor
 from sqlalchemy import CheckConstraint, ForeignKeyConstraint, MetaData, Table, UniqueConstraint
 from sqlalchemy.dialects import postgresql
 
+from lct_pipelines.db.engine import build_engine
+from lct_pipelines.db.models import Base
 from lct_pipelines.db.sqlfiles import load_sql
+from lct_pipelines.db.staging import transaction
 from lct_pipelines.project import sql_dir
 
 POSTGRES = postgresql.dialect()
@@ -140,8 +143,9 @@ def render_data_dictionary(metadata: MetaData, views: list[ViewDoc], generated_a
     lines = [
         "# Database data dictionary",
         "",
-        f"Generated {generated_at:%Y-%m-%d %H:%M} UTC by the `data_dictionary` asset from the SQLAlchemy models "
-        "(`lct_pipelines/db/`) and the materialized views in the database. Do not edit by hand.",
+        f"Generated {generated_at:%Y-%m-%d %H:%M} UTC (after every `lct db upgrade`, by `lct docs dictionary` and by "
+        "the weekly `data_dictionary` asset) from the SQLAlchemy models (`lct_pipelines/db/`) and the materialized "
+        "views in the database. Do not edit by hand.",
         "",
         f"{len(tables)} tables, {len(views)} materialized views.",
         "",
@@ -166,3 +170,31 @@ def write_data_dictionary(folder: Path, markdown: str, generated_at: datetime) -
         partial.write_text(markdown)
         partial.replace(path)
     return stamped, latest
+
+
+@dataclass(frozen=True)
+class DataDictionary:
+    stamped: Path
+    latest: Path
+    tables: int
+    views: int
+
+
+def generate_data_dictionary(
+    cur: PgCursor, metadata: MetaData, folder: Path, generated_at: datetime | None = None
+) -> DataDictionary:
+    """Read the views' catalogs, render every table and view, write both files: what each trigger runs."""
+    moment = generated_at or datetime.now(UTC)
+    views = read_views(cur)
+    stamped, latest = write_data_dictionary(folder, render_data_dictionary(metadata, views, moment), moment)
+    return DataDictionary(stamped, latest, len(metadata.tables), len(views))
+
+
+def regenerate_data_dictionary(database_url: str, folder: Path) -> DataDictionary:
+    """The dictionary of the models and of the views in the database at `database_url`, written to `folder`."""
+    engine = build_engine(database_url, pool_size=1)
+    try:
+        with transaction(engine) as cur:
+            return generate_data_dictionary(cur, Base.metadata, folder)
+    finally:
+        engine.dispose()

@@ -31,3 +31,12 @@ def current(database_url: str) -> str | None:
     engine = create_engine(database_url, poolclass=pool.NullPool)
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
+
+
+def head() -> str | None:
+    """The newest revision of the migration scripts."""
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir()))
+    return ScriptDirectory.from_config(config).get_current_head()

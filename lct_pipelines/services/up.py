@@ -9,8 +9,9 @@ from collections.abc import Callable
 import psycopg2
 
 from lct_pipelines.db import migrate
+from lct_pipelines.db.data_dictionary import regenerate_data_dictionary
 from lct_pipelines.db.urls import libpq_dsn
-from lct_pipelines.project import dagster_yaml
+from lct_pipelines.project import dagster_yaml, data_dictionary_dir
 from lct_pipelines.services import stack
 from lct_pipelines.services.replica import wait_for_catch_up
 from lct_pipelines.services.secrets_store import get_or_create_secret
@@ -44,8 +45,10 @@ def bring_up(settings: Settings, progress: Callable[[str], None] = print, replic
     warehouse's read-only role gets its generated password (LCT_READER_URL).
     """
     urls = stack.up(settings, progress=progress, replica=replica)
+    before = migrate.current(urls.database_url)
     migrate.upgrade(urls.database_url)
-    progress(f"database: migrations at {migrate.current(urls.database_url)}")
+    after = migrate.current(urls.database_url)
+    progress(f"database: migrations at {after}")
     if settings.uses_embedded_postgres:
         ensure_reader_role(urls.database_url, get_or_create_secret(settings.home, stack.READER_SECRET))
     created = deploy_warehouse(urls.database_url)
@@ -53,6 +56,9 @@ def bring_up(settings: Settings, progress: Callable[[str], None] = print, replic
         progress(f"warehouse: created {len(created)} rollup(s): {', '.join(created)}")
     else:
         progress(f"warehouse: all {len(ROLLUPS)} rollups present")
+    if before is not None and before != after:  # an existing database migrated: its dictionary changed
+        written = regenerate_data_dictionary(urls.database_url, data_dictionary_dir())
+        progress(f"docs: data dictionary regenerated after the migration -> {written.latest}")
     state = stack.StackState.load(settings.home)
     if settings.uses_embedded_postgres and settings.replica_url is None and state.replica_port is not None:
         waited = wait_for_catch_up(stack.embedded_postgres(settings, state), stack.embedded_replica(settings, state))
