@@ -2,8 +2,10 @@
 
 Into a database of its own (a clone of the migrated template), the same rows each time, replacing the year:
 
-- ours: `store.write_year`: delete the year, one COPY (CSV written by Arrow) in the same transaction.
-- to_sql: delete the year, then `DataFrame.to_sql(if_exists="append")` with its default `method=None`
+- ours: `store.write_year`: delete the year, one COPY (CSV written by Arrow) in the same transaction; with the
+  unrounded LCT beside each row and the not-calculable pairs (what a full run writes);
+- to_sql: delete the year, then `DataFrame.to_sql(if_exists="append")` of the same rows (unrounded LCT
+  included; the few thousand not-calculable pairs left out) with its default `method=None`
   (SQLAlchemy 2's batched executemany);
 - to_sql multi: `method="multi", chunksize=1_000`, once (in the first run only: it is several times slower
   than the default, so repeating it would only lengthen the suite).
@@ -25,17 +27,24 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from bench.context import Bench
+    from lct_pipelines.lct.store import YearRows
 
 GOAL_RATIO = 10.0
 MULTI_CHUNK_ROWS = 1_000
 
 
-def _calculations(bench: Bench) -> pd.DataFrame:
+def _year_rows(bench: Bench) -> YearRows:
+    """What a full run writes: the calculations with their unrounded LCT and the not-calculable pairs."""
+    import pandas as pd
+
     from bench.context import YEAR
     from bench.p2_calculate import _inputs
     from lct_pipelines.lct.calculate import calculate_lct
+    from lct_pipelines.lct.store import YearRows
 
-    return calculate_lct(**_inputs(bench).frames(), year=YEAR).calculations
+    result = calculate_lct(**_inputs(bench).frames(), year=YEAR)
+    no_fingerprints = pd.DataFrame(columns=["leaid", "fingerprint"])
+    return YearRows(result.calculations, result.lct_full, result.not_calculable, no_fingerprints)
 
 
 def _stored(engine: Engine, year: str) -> pd.DataFrame:
@@ -65,7 +74,6 @@ def check_stored(engine: Engine, year: str, written: pd.DataFrame, label: str) -
 
 
 def run(bench: Bench) -> list[Figure]:
-    import pandas as pd
 
     from bench.context import YEAR
     from lct_pipelines.db.engine import build_engine
@@ -73,15 +81,15 @@ def run(bench: Bench) -> list[Figure]:
     from lct_pipelines.db.staging import transaction
     from lct_pipelines.lct import store
 
-    calculations = _calculations(bench)
+    year_rows = _year_rows(bench)
+    calculations = year_rows.calculations
     run_id = "20000101T000000Z"
-    rows = calculations.assign(run_id=run_id)
-    no_fingerprints = pd.DataFrame(columns=["leaid", "fingerprint"])
+    rows = calculations.assign(run_id=run_id, lct_value_unrounded=year_rows.lct_full)
     engine = build_engine(bench.servers().new_database("bench_p3"), application_name="lct-bench")
 
     def ours() -> None:
         with transaction(engine) as cur:
-            store.write_year(cur, YEAR, calculations, no_fingerprints, run_id)
+            store.write_year(cur, YEAR, year_rows, run_id)
 
     def to_sql(method: str | None) -> None:
         with engine.begin() as conn:
@@ -135,19 +143,17 @@ def run(bench: Bench) -> list[Figure]:
 
 
 def profile_target(bench: Bench) -> Callable[[], Any]:
-    import pandas as pd
 
     from bench.context import YEAR
     from lct_pipelines.db.engine import build_engine
     from lct_pipelines.db.staging import transaction
     from lct_pipelines.lct import store
 
-    calculations = _calculations(bench)
+    year_rows = _year_rows(bench)
     engine = build_engine(bench.servers().new_database("bench_p3_profile"), application_name="lct-bench")
-    no_fingerprints = pd.DataFrame(columns=["leaid", "fingerprint"])
 
     def write() -> None:
         with transaction(engine) as cur:
-            store.write_year(cur, YEAR, calculations, no_fingerprints, "20000101T000000Z")
+            store.write_year(cur, YEAR, year_rows, "20000101T000000Z")
 
     return write

@@ -63,10 +63,10 @@ def _smaller(parquet: int, csv: int) -> str:
 
 def run(bench: Bench) -> list[Figure]:
     from bench.context import YEAR
-    from bench.p3_write import _calculations
+    from bench.p3_write import _year_rows
     from lct_pipelines.exports.parquet import write_year
 
-    frames = export_frames(_calculations(bench))
+    frames = export_frames(_year_rows(bench).calculations)
     seconds: list[float] = []
     sizes: dict[str, dict[str, int]] = {}
     with tempfile.TemporaryDirectory(prefix="p7-", dir=bench.work) as tmp:
