@@ -106,14 +106,7 @@ class ReplacedServiceMethods:
         offset: int | None = None,
     ) -> dict[str, Any]:
         """The best (student, subject) pairs by avg grade over a window: `{'performers': [...]}`."""
-        return self._shaped(
-            "top_performers",
-            subject_id=subject_id,
-            limit=limit,
-            min_submissions=min_submissions,
-            days_back=days_back,
-            offset=offset,
-        )
+        return self._performers("top_performers", subject_id, limit, min_submissions, days_back, offset)
 
     def get_bottom_performers(
         self,
@@ -125,8 +118,19 @@ class ReplacedServiceMethods:
         offset: int | None = None,
     ) -> dict[str, Any]:
         """The weakest (student, subject) pairs by avg grade over a window, with fail rate: `{'performers': [...]}`."""
+        return self._performers("bottom_performers", subject_id, limit, min_submissions, days_back, offset)
+
+    def _performers(
+        self,
+        name: str,
+        subject_id: int | None,
+        limit: int | None,
+        min_submissions: int | None,
+        days_back: int | None,
+        offset: int | None,
+    ) -> dict[str, Any]:
         return self._shaped(
-            "bottom_performers",
+            name,
             subject_id=subject_id,
             limit=limit,
             min_submissions=min_submissions,
