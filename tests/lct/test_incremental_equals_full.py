@@ -91,6 +91,9 @@ def test_incremental_after_every_kind_of_edit_equals_a_full_recompute(dagster_en
 
     assert incremental.changed == [*MN, "5500001", "5500002", "5500003", "5500006", NO_STAFF, "5500099"]
     assert incremental.vanished == ["5500004"]
+    # Districts that got a calculation: every changed one here (5500006 keeps its non-teacher scopes).
+    assert incremental.districts_processed == len(incremental.changed)
+    assert full.districts_processed == full.report["totals"]["districts"] == len(WI) + len(MN) + 4
     pd.testing.assert_frame_equal(after_incremental, after_full)
     assert not after_full.equals(before)  # the edits did change the numbers
 
