@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from lct_pipelines.services.settings import Settings
@@ -40,7 +41,14 @@ def build_warehouse_service(
     """A WarehouseService on the primary `database_url` (the owner: refreshes, DDL) and, for reads, the read-only
     role, the replica and Redis; the caller closes it. `options` go to WarehouseService as they are."""
     settings = Settings.from_env(environ)
-    knobs = WarehouseSettings.from_env(environ)
+    given = {
+        "statement_timeout_ms": statement_timeout_ms,
+        "slow_query_ms": slow_query_ms,
+        "cache_ttl_seconds": cache_ttl_seconds,
+        "max_replica_lag_seconds": max_replica_lag_seconds,
+    }
+    # Explicit values (the Dagster resource's fields) win over the environment; both are range-checked.
+    knobs = replace(WarehouseSettings.from_env(environ), **{k: v for k, v in given.items() if v is not None})
     log = logger or logging.getLogger(LOGGER_NAME)
     reader = _given_or(reader_url, settings.reader_url)
     if reader is None:
@@ -49,12 +57,10 @@ def build_warehouse_service(
         reader or database_url,
         replica_url=_given_or(replica_url, settings.replica_url),
         redis_url=_given_or(redis_url, settings.redis_url),
-        statement_timeout_ms=statement_timeout_ms or knobs.statement_timeout_ms,
-        slow_query_ms=slow_query_ms or knobs.slow_query_ms,
-        cache_ttl_seconds=cache_ttl_seconds or knobs.cache_ttl_seconds,
-        max_replica_lag_seconds=(
-            max_replica_lag_seconds if max_replica_lag_seconds is not None else knobs.max_replica_lag_seconds
-        ),
+        statement_timeout_ms=knobs.statement_timeout_ms,
+        slow_query_ms=knobs.slow_query_ms,
+        cache_ttl_seconds=knobs.cache_ttl_seconds,
+        max_replica_lag_seconds=knobs.max_replica_lag_seconds,
         logger=log,
         admin_url=database_url,
         **options,

@@ -23,6 +23,10 @@ PERFORMERS_MIN_SUBMISSIONS = 3
 PERFORMERS_DAYS_BACK = 90
 ATTENDANCE_DAYS_BACK = 90
 TEACHER_WORKLOAD_DAYS = 30
+# Ids are PostgreSQL `integer` columns; a larger value can match nothing and would fail in the server
+# (NumericValueOutOfRange) instead of here. Offsets and counts get the same ceiling: no page is further.
+MAX_ID = 2**31 - 1
+MAX_OFFSET = 2**31 - 1
 
 
 class QueryParameterError(ValueError):
@@ -83,7 +87,7 @@ def _id(name: str, *, required: bool = False) -> Param:
     what = name.removesuffix("_id")
     return Param(
         name,
-        lambda n, v: _integer(n, v, minimum=1),
+        lambda n, v: _integer(n, v, minimum=1, maximum=MAX_ID),
         required=required,
         nullable=not required,
         help=f"the {what}'s id" + ("" if required else f" (default: every {what})"),
@@ -132,7 +136,7 @@ def _window(default: int, rollup: str) -> Param:
 def _min_submissions() -> Param:
     return Param(
         "min_submissions",
-        lambda n, v: _integer(n, v, minimum=1),
+        lambda n, v: _integer(n, v, minimum=1, maximum=MAX_ID),
         default=lambda: PERFORMERS_MIN_SUBMISSIONS,
         help=f"graded submissions a pair needs in the window (default {PERFORMERS_MIN_SUBMISSIONS})",
     )
@@ -182,7 +186,7 @@ def check_limit(value: Any) -> int:
 
 
 def check_offset(value: Any) -> int:
-    return _integer("offset", value, minimum=0)
+    return _integer("offset", value, minimum=0, maximum=MAX_OFFSET)
 
 
 def _date_range(bound: dict[str, Any]) -> None:
