@@ -18,10 +18,16 @@ from lct_pipelines.assets.warehouse import CACHE_INVALIDATION_KEY, CACHE_WARMUP_
 
 # --- run tags ---------------------------------------------------------------------------------------------------
 
-SCHOOL_YEAR_TAG = "lct/school_year"  # dagster.yaml limits runs to one per value of this tag
+SCHOOL_YEAR_TAG = "lct/school_year"  # the year an LCT run writes (sensor- and CLI-launched runs)
 TRIGGER_TAG = "lct/trigger"  # the sensor or schedule that asked for the run
 LAUNCHED_BY_TAG = "lct/launched_by"  # the `lct` command that ran it in-process
 DISTRICTS_CHANGED_TAG = "lct/districts_changed"  # on incremental runs: how many districts the change touches
+# Every single-partition run carries this (UI, backfill, sensor, `lct run`): dagster.yaml limits runs per value.
+PARTITION_TAG = "dagster/partition"
+# In-process runs (`lct run`, `lct warehouse refresh`): where they run, so a run whose process is gone is seen dead.
+WORKER_HOST_TAG = "lct/host"
+WORKER_PID_TAG = "lct/pid"
+WORKER_STARTED_TAG = "lct/pid_started"  # the process's start time: a recycled pid is not taken for it
 
 
 def year_tags(year: str, trigger: str) -> dict[str, str]:

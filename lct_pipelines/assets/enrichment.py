@@ -3,8 +3,10 @@
 import dagster as dg
 
 from lct_pipelines.assets.constants import ENRICHMENT_GROUP
+from lct_pipelines.assets.locks import holding
 from lct_pipelines.assets.metadata import markdown_table
 from lct_pipelines.db.matviews import count_rows
+from lct_pipelines.db.write_locks import ENRICHMENT_INPUTS_RESOURCE
 from lct_pipelines.enrichment.bell_schedule_file import BellScheduleFileError, read_bell_schedule_file
 from lct_pipelines.enrichment.store import (
     load_state_requirements,
@@ -40,7 +42,8 @@ def _already_loaded(context: dg.AssetExecutionContext, digest: str, rows_now: in
 )
 def state_requirements(context: dg.AssetExecutionContext, postgres: PostgresResource) -> dg.MaterializeResult:
     digest = state_requirements_seed_sha256()
-    with postgres.transaction() as cur:
+    # Two runs (of any years) loading the seed at once would both swap the whole table: one at a time.
+    with holding(context, postgres, ENRICHMENT_INPUTS_RESOURCE), postgres.transaction() as cur:
         rows = count_rows(cur, "lct.state_requirements")
         if _already_loaded(context, digest, rows):
             context.log.info("seed unchanged since its last load: table kept as is")
@@ -75,7 +78,7 @@ def bell_schedules(
             parsed = read_bell_schedule_file(path)
         except BellScheduleFileError as err:
             raise dg.Failure(description=f"bell schedules not loaded, previous rows kept: {err}") from err
-        with postgres.transaction() as cur:
+        with holding(context, postgres, ENRICHMENT_INPUTS_RESOURCE), postgres.transaction() as cur:
             counts = upsert_bell_schedules(cur, parsed.rows)
             total = count_rows(cur, "lct.bell_schedules")
         context.log.info(f"bell schedules from {path}: {counts}, {len(parsed.rejected)} rejected")

@@ -1,12 +1,13 @@
 """Raw NCES CCD imports: the directory, enrollment by grade and band, staff FTE by category.
 
-Each asset reads one file of one school year (a partition), then swaps that
-year's rows in one transaction, so a failing file leaves the previous data
-untouched and visible.
+One step reads the three files of one school year (a partition), then swaps that year's rows of all three
+tables in one transaction, under the year's write lock: a failing file leaves the previous data of every
+table untouched and visible, and a second writer of the year waits.
 """
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
@@ -15,10 +16,12 @@ from psycopg2.extras import Json
 from sqlalchemy import text
 
 from lct_pipelines.assets.constants import NCES_GROUP, NCES_SOURCES_GROUP
+from lct_pipelines.assets.locks import holding
 from lct_pipelines.assets.metadata import column_schema, markdown_table
 from lct_pipelines.assets.partitions import school_years
 from lct_pipelines.db.sqlfiles import load_sql
 from lct_pipelines.db.staging import replace_partition
+from lct_pipelines.db.write_locks import year_resource
 from lct_pipelines.lct.scopes import BANDS, GRADE_COLUMNS
 from lct_pipelines.nces import reader
 from lct_pipelines.nces.categories import STAFF_TIERS
@@ -83,107 +86,122 @@ def staff_table(frame: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def _import_file(
-    context: dg.AssetExecutionContext,
-    landing: LandingZoneResource,
-    postgres: PostgresResource,
-    *,
-    kind: str,
-    read: Callable[[Path], tuple[pd.DataFrame, ImportReport]],
-    shape: Callable[[pd.DataFrame], pd.DataFrame],
-    target: str,
-) -> dg.MaterializeResult:
+@dataclass(frozen=True)
+class ImportTarget:
+    """One of a year's three files: which asset it materializes, how it is read and shaped, where it goes."""
+
+    key: dg.AssetKey
+    kind: str
+    read: Callable[[Path], tuple[pd.DataFrame, ImportReport]]
+    shape: Callable[[pd.DataFrame], pd.DataFrame]
+    table: str
+    description: str
+
+
+IMPORT_TARGETS = (
+    ImportTarget(
+        DIRECTORY_KEY,
+        "directory",
+        reader.read_directory,
+        directory_table,
+        "nces.lea_directory",
+        "Every LEA of the year from the CCD 029 directory file (table nces.lea_directory).",
+    ),
+    ImportTarget(
+        ENROLLMENT_KEY,
+        "membership",
+        reader.read_membership,
+        enrollment_table,
+        "nces.lea_enrollment",
+        "Students per district, grade and band, from the detail rows of the CCD 052 membership file "
+        "(table nces.lea_enrollment). Totals only cross-check.",
+    ),
+    ImportTarget(
+        STAFF_KEY,
+        "staff",
+        reader.read_staff,
+        staff_table,
+        "nces.lea_staff",
+        "Staff FTE per district and detail category from the CCD 059 staff file (table nces.lea_staff).",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class ReadFile:
+    target: ImportTarget
+    path: Path
+    table: pd.DataFrame
+    report: ImportReport
+    sha256: str
+
+
+def _read_year(context: dg.AssetExecutionContext, landing: LandingZoneResource, year: str) -> list[ReadFile]:
+    """Read and shape the three files; the first unusable one fails the step before anything is written."""
+    read: list[ReadFile] = []
+    for target in IMPORT_TARGETS:
+        try:
+            path = landing.file_for(year, target.kind)
+            context.log.info(f"{target.kind}: reading {path}")
+            frame, report = target.read(path)
+        except (NcesFileError, LandingFileError) as err:
+            raise dg.Failure(
+                description=f"{target.kind} import failed, nothing of {year} swapped in (previous data kept): {err}",
+                metadata={"error": str(err), "school_year": year},
+                allow_retries=False,
+            ) from err
+        read.append(ReadFile(target, path, target.shape(frame.assign(school_year=year)), report, sha256_of(path)))
+    return read
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            target.key,
+            deps=[RAW_FILE_SPECS[target.kind]],
+            group_name=NCES_GROUP,
+            kinds={"postgres"},
+            description=target.description,
+        )
+        for target in IMPORT_TARGETS
+    ],
+    partitions_def=school_years,
+    can_subset=False,
+)
+def nces_year_import(context: dg.AssetExecutionContext, landing: LandingZoneResource, postgres: PostgresResource):
+    """The year's three files, read first, then swapped in together in one transaction: all three or none.
+
+    One step, so a broken directory file next to a changed staff file never leaves new staff beside old
+    directory rows for the sensor or the nightly recompute to compute from.
+    """
     year = context.partition_key
-    try:
-        path = landing.file_for(year, kind)
-        context.log.info(f"{kind}: reading {path}")
-        frame, report = read(path)
-    except (NcesFileError, LandingFileError) as err:
-        raise dg.Failure(
-            description=f"{kind} import failed, previous data kept: {err}",
-            metadata={"error": str(err), "school_year": year},
-            allow_retries=False,
-        ) from err
-    frame = frame.assign(school_year=year)
-    table = shape(frame)
-    digest = sha256_of(path)
-    with postgres.transaction() as cur:
-        replace_partition(cur, target, table, year)
-        cur.execute(
-            load_sql("nces/insert_import_report.sql"),
-            {
-                "school_year": year,
-                "kind": kind,
-                "file": str(path),
-                "sha256": digest,
-                "report": Json(json.loads(json.dumps(report.to_metadata(), default=str))),
+    files = _read_year(context, landing, year)
+    with holding(context, postgres, year_resource(year)), postgres.transaction() as cur:
+        for item in files:
+            replace_partition(cur, item.target.table, item.table, year)
+            cur.execute(
+                load_sql("nces/insert_import_report.sql"),
+                {
+                    "school_year": year,
+                    "kind": item.target.kind,
+                    "file": str(item.path),
+                    "sha256": item.sha256,
+                    "report": Json(json.loads(json.dumps(item.report.to_metadata(), default=str))),
+                },
+            )
+    for item in files:
+        context.log.info(f"{item.target.kind}: {len(item.table):,} rows swapped into {item.target.table} for {year}")
+        yield dg.MaterializeResult(
+            asset_key=item.target.key,
+            metadata={
+                "dagster/row_count": len(item.table),
+                "dagster/column_schema": column_schema(item.table),
+                "file": dg.MetadataValue.path(str(item.path)),
+                "sha256": item.sha256,
+                **{f"import/{k}": v for k, v in item.report.to_metadata().items() if isinstance(v, int | float | str)},
+                "import_report": dg.MetadataValue.md(item.report.to_markdown()),
             },
         )
-    context.log.info(f"{kind}: {len(table):,} rows swapped into {target} for {year}")
-    return dg.MaterializeResult(
-        metadata={
-            "dagster/row_count": len(table),
-            "dagster/column_schema": column_schema(table),
-            "file": dg.MetadataValue.path(str(path)),
-            "sha256": digest,
-            **{f"import/{k}": v for k, v in report.to_metadata().items() if isinstance(v, int | float | str)},
-            "import_report": dg.MetadataValue.md(report.to_markdown()),
-        }
-    )
-
-
-def _build_import_asset(
-    key: dg.AssetKey,
-    kind: str,
-    *,
-    read: Callable[[Path], tuple[pd.DataFrame, ImportReport]],
-    shape: Callable[[pd.DataFrame], pd.DataFrame],
-    target: str,
-    description: str,
-) -> dg.AssetsDefinition:
-    """One raw import: the year's file of `kind`, read and shaped, swapped into `target`."""
-
-    @dg.asset(
-        key=key,
-        deps=[RAW_FILE_SPECS[kind]],
-        partitions_def=school_years,
-        group_name=NCES_GROUP,
-        kinds={"postgres"},
-        description=description,
-    )
-    def _import(
-        context: dg.AssetExecutionContext, landing: LandingZoneResource, postgres: PostgresResource
-    ) -> dg.MaterializeResult:
-        return _import_file(context, landing, postgres, kind=kind, read=read, shape=shape, target=target)
-
-    return _import
-
-
-lea_directory = _build_import_asset(
-    DIRECTORY_KEY,
-    "directory",
-    read=reader.read_directory,
-    shape=directory_table,
-    target="nces.lea_directory",
-    description="Every LEA of the year from the CCD 029 directory file (table nces.lea_directory).",
-)
-lea_enrollment = _build_import_asset(
-    ENROLLMENT_KEY,
-    "membership",
-    read=reader.read_membership,
-    shape=enrollment_table,
-    target="nces.lea_enrollment",
-    description="Students per district, grade and band, from the detail rows of the CCD 052 membership file "
-    "(table nces.lea_enrollment). Totals only cross-check.",
-)
-lea_staff = _build_import_asset(
-    STAFF_KEY,
-    "staff",
-    read=reader.read_staff,
-    shape=staff_table,
-    target="nces.lea_staff",
-    description="Staff FTE per district and detail category from the CCD 059 staff file (table nces.lea_staff).",
-)
 
 
 @dg.asset(
@@ -228,4 +246,4 @@ def import_summary(context: dg.AssetExecutionContext, postgres: PostgresResource
     )
 
 
-NCES_ASSETS = [lea_directory, lea_enrollment, lea_staff, import_summary]
+NCES_ASSETS = [nces_year_import, import_summary]

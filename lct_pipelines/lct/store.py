@@ -79,7 +79,11 @@ def input_hash(inputs: LctInputs) -> str:
 
 
 def new_run_id(cur: PgCursor, now: datetime | None = None) -> str:
-    """UTC start time like 20251228T014510Z; the next free second when two runs start together."""
+    """UTC start time like 20251228T014510Z; the next free second when two runs start together.
+
+    Call it in the transaction that inserts the run (start_run): it holds the id lock until that commits.
+    """
+    cur.execute(load_sql("lct/lock_run_ids.sql"))
     moment = (now or datetime.now(UTC)).replace(microsecond=0)
     while True:
         run_id = moment.strftime("%Y%m%dT%H%M%SZ")

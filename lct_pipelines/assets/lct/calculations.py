@@ -9,9 +9,11 @@ from pydantic import Field
 
 from lct_pipelines.assets.constants import LCT_GROUP
 from lct_pipelines.assets.enrichment import BELL_SCHEDULES_KEY, STATE_REQUIREMENTS_KEY
+from lct_pipelines.assets.locks import holding
 from lct_pipelines.assets.metadata import column_schema
 from lct_pipelines.assets.nces import DIRECTORY_KEY, ENROLLMENT_KEY, STAFF_KEY
 from lct_pipelines.assets.partitions import school_years
+from lct_pipelines.db.write_locks import year_resource
 from lct_pipelines.exports.qa_files import write_qa_files
 from lct_pipelines.lct import store
 from lct_pipelines.lct.qa import render_markdown_dashboard
@@ -58,11 +60,12 @@ def lct_calculations(
     landing: LandingZoneResource,
 ):
     year = context.partition_key
-    outcome = run_calculation(postgres.engine, year, config.mode, context.run.run_id)
-    report = outcome.report
-    files = write_qa_files(landing.reports_dir / "lct_qa", report, outcome.qa_rows, outcome.qa_lct, outcome.run_id)
-    with postgres.transaction() as cur:
-        store.record_output_files(cur, outcome.run_id, files.output_files())
+    with holding(context, postgres, year_resource(year)):
+        outcome = run_calculation(postgres.engine, year, config.mode, context.run.run_id)
+        report = outcome.report
+        files = write_qa_files(landing.reports_dir / "lct_qa", report, outcome.qa_rows, outcome.qa_lct, outcome.run_id)
+        with postgres.transaction() as cur:
+            store.record_output_files(cur, outcome.run_id, files.output_files())
     context.log.info(
         f"LCT {year} ({outcome.run_type}): {outcome.districts_processed:,} districts processed, "
         f"{len(outcome.calculations):,} calculations written; compute {outcome.compute_seconds:.3f}s, "

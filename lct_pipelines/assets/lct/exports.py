@@ -12,8 +12,10 @@ import pandas as pd
 
 from lct_pipelines.assets.constants import LCT_EXPORTS_GROUP
 from lct_pipelines.assets.lct.calculations import CALCULATIONS_KEY
+from lct_pipelines.assets.locks import holding
 from lct_pipelines.assets.metadata import column_schema
 from lct_pipelines.assets.partitions import school_years
+from lct_pipelines.db.write_locks import exports_resource
 from lct_pipelines.exports.parquet import write_year
 from lct_pipelines.exports.summaries import summary_by_scope, summary_by_state
 from lct_pipelines.lct import store
@@ -51,6 +53,14 @@ def _summaries(calculations: pd.DataFrame) -> dict[str, Callable[[], pd.DataFram
     can_subset=False,
 )
 def lct_exports(
+    context: dg.AssetExecutionContext, config: ExportConfig, postgres: PostgresResource, landing: LandingZoneResource
+):
+    year = context.partition_key
+    with holding(context, postgres, exports_resource(year)):
+        yield from _export_year(context, config, postgres, landing)
+
+
+def _export_year(
     context: dg.AssetExecutionContext, config: ExportConfig, postgres: PostgresResource, landing: LandingZoneResource
 ):
     year = context.partition_key

@@ -4,7 +4,9 @@ import dagster as dg
 
 from lct_pipelines.assets.constants import LCT_VIEWS_GROUP
 from lct_pipelines.assets.lct.calculations import CALCULATIONS_KEY
+from lct_pipelines.assets.locks import holding
 from lct_pipelines.db.matviews import ensure_and_refresh
+from lct_pipelines.db.write_locks import LCT_VIEWS_RESOURCE
 from lct_pipelines.resources import PostgresResource
 
 LCT_VIEWS = {
@@ -28,7 +30,8 @@ def _build_view_asset(name: str, description: str) -> dg.AssetsDefinition:
         description=f"{description} Materialized view lct.{name}, refreshed CONCURRENTLY (sql/lct/views/).",
     )
     def _view(context: dg.AssetExecutionContext, postgres: PostgresResource) -> dg.MaterializeResult:
-        with postgres.transaction() as cur:
+        # Two runs creating a view at once collide in the catalogs (pg_type): one writer of the views at a time.
+        with holding(context, postgres, LCT_VIEWS_RESOURCE), postgres.transaction() as cur:
             refresh = ensure_and_refresh(cur, f"lct.{name}", f"lct/views/{name}.sql")
         context.log.info(f"lct.{name}: {'created' if refresh.created else 'refreshed'} in {refresh.seconds:.2f}s")
         return dg.MaterializeResult(
