@@ -15,15 +15,9 @@ from typing import TextIO
 import psycopg2
 from sqlalchemy.exc import OperationalError
 
-from lct_pipelines.enrichment.interactive import (
-    EXIT_USER_ERROR,
-    EnrichmentError,
-    InputFn,
-    enrich_district,
-    import_file,
-    print_status,
-    run_campaign,
-)
+from lct_pipelines.enrichment.bulk_import import import_file
+from lct_pipelines.enrichment.errors import EXIT_USER_ERROR, EnrichmentError
+from lct_pipelines.enrichment.interactive import InputFn, enrich_district, print_status, run_campaign
 
 
 def configure_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -35,8 +29,15 @@ def configure_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentParser
     parser.add_argument("--status", action="store_true", help="campaign progress per state")
     parser.add_argument("--year", help="school year of the schedules entered (default: the current one, e.g. 2025-26)")
     actions = parser.add_subparsers(dest="enrich_action", metavar="ACTION")
-    bulk = actions.add_parser("import", help="bulk-load a bell-schedule CSV (the bell_schedules_2024_25.csv format)")
+    bulk = actions.add_parser(
+        "import",
+        help="bulk-load a bell-schedule CSV (the bell_schedules_2024_25.csv format); a file with any bad row saves "
+        "nothing (exit 1; exit 2: the file cannot be used)",
+    )
     bulk.add_argument("file", metavar="FILE.csv")
+    bulk.add_argument(
+        "--skip-bad-rows", action="store_true", help="save the good rows of a file with bad ones (still exit 1)"
+    )
     return parser
 
 
@@ -72,7 +73,9 @@ def run_command(
 
 def _dispatch(args: argparse.Namespace, database_url: str, ask: InputFn, out: TextIO) -> int:
     if getattr(args, "enrich_action", None) == "import":
-        return import_file(database_url, args.file, out=out).exit_code
+        return import_file(
+            database_url, args.file, skip_bad_rows=getattr(args, "skip_bad_rows", False), out=out
+        ).exit_code
     if args.status:
         return print_status(database_url, args.state, out=out)
     if args.district:

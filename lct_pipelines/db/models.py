@@ -169,6 +169,21 @@ class BellSchedule(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
+class BlockedDistrict(Base):
+    """A district whose bell schedule cannot be collected (its site unreachable): later campaigns skip it."""
+
+    __tablename__ = "blocked_districts"
+    __table_args__ = (
+        CheckConstraint("char_length(leaid) = 7", name="leaid_7_chars"),
+        {"schema": LCT_SCHEMA, "comment": "Districts marked blocked in `lct enrich` (answer b)"},
+    )
+
+    leaid: Mapped[str] = mapped_column(String(7), primary_key=True)
+    state: Mapped[str] = mapped_column(String(2), index=True)
+    blocked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    reason: Mapped[str] = mapped_column(Text, server_default="site unreachable")
+
+
 class LctCalculation(Base):
     """One LCT value per district, school year and staff scope (the export contract plus the run id)."""
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import pandas as pd
 from psycopg2.extensions import cursor as PgCursor
@@ -84,6 +85,38 @@ def find_district(cur: PgCursor, leaid: str) -> District | None:
     cur.execute(load_sql("enrichment/district.sql"), {"leaid": leaid})
     row = cur.fetchone()
     return _district(row) if row else None
+
+
+def blocked_leaids(cur: PgCursor, state: str) -> set[str]:
+    """The districts of `state` marked blocked (`b` in the campaign): campaigns skip them."""
+    cur.execute(load_sql("enrichment/blocked_leaids.sql"), {"state": state})
+    return {row[0] for row in cur.fetchall()}
+
+
+def block_district(cur: PgCursor, district: District, reason: str = "site unreachable") -> datetime:
+    """Record `district` as blocked now (inside the caller's transaction); returns the time recorded."""
+    now = datetime.now(UTC)
+    cur.execute(
+        load_sql("enrichment/block_district.sql"),
+        {"leaid": district.leaid, "state": district.state, "blocked_at": now, "reason": reason},
+    )
+    return now
+
+
+def blocked_counts(cur: PgCursor) -> dict[str, int]:
+    """Blocked districts per state."""
+    cur.execute(load_sql("enrichment/blocked_counts.sql"))
+    return {state: int(count) for state, count in cur.fetchall()}
+
+
+def directory_states(cur: PgCursor, leaids: list[str]) -> dict[str, str] | None:
+    """The state each of `leaids` has in its newest imported directory year (unknown ones absent); None when
+    no directory was imported at all."""
+    cur.execute(load_sql("enrichment/directory_imported.sql"))
+    if not cur.fetchone()[0]:
+        return None
+    cur.execute(load_sql("enrichment/directory_states.sql"), {"leaids": leaids})
+    return dict(cur.fetchall())
 
 
 def state_counts(cur: PgCursor, state: str) -> StateCounts:

@@ -6,6 +6,8 @@
 - A district's answers are written only after its last prompt, in one transaction: Ctrl-C or the end of the input
   at any prompt leaves nothing of that district behind (exit code 130); districts saved before stay saved.
 - Every answer is validated and re-asked when wrong; nothing crashes on a typo.
+- `b` at a district's first prompt marks it blocked (its site unreachable), recorded with the time: later
+  campaigns skip it and `--status` counts it.
 - The prompts go through `input_fn` and everything else to `out`, so tests (and pipes) drive the tool with
   scripted answers. Piped stdin works too: `main` echoes each answer read from a non-terminal.
 """
@@ -17,7 +19,6 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import TextIO, TypeVar
 
 from sqlalchemy import Engine
@@ -28,15 +29,16 @@ from lct_pipelines.enrichment.bell_schedule_file import (
     CONFIDENCES,
     MAX_MINUTES,
     MIN_MINUTES,
-    BellScheduleFileError,
-    Rejected,
     normalise_leaid,
-    read_bell_schedule_file,
+    school_year_problem,
     validate_minutes,
 )
 from lct_pipelines.enrichment.campaign import (
     District,
     LevelMinutes,
+    block_district,
+    blocked_counts,
+    blocked_leaids,
     current_minutes,
     find_district,
     latest_school_year,
@@ -44,30 +46,29 @@ from lct_pipelines.enrichment.campaign import (
     state_counts,
     unenriched_candidates,
 )
-from lct_pipelines.enrichment.store import UpsertCounts, upsert_bell_schedules
+from lct_pipelines.enrichment.errors import (
+    APPLICATION_NAME,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EnrichmentError,
+)
+from lct_pipelines.enrichment.store import UpsertCounts
 from lct_pipelines.lct import queries
 
 InputFn = Callable[[str], str]
 T = TypeVar("T")
+# The answer at a district's first prompt that marks it blocked, and what ask_district returns for it.
+BLOCK_ANSWER = "b"
+BLOCKED = "blocked"
 
-EXIT_OK = 0
-EXIT_REJECTED_ROWS = 1
-EXIT_USER_ERROR = 2
-EXIT_INTERRUPTED = 130
 CAMPAIGN_LIMIT = 9
 CAMPAIGN_TARGET = 3
 DEFAULT_SOURCE = "manual entry"
-APPLICATION_NAME = "lct_enrich"
 SCHOOL_YEAR_STARTS_IN_MONTH = 8
 SOURCE_LABELS = {"bell_schedule": "bell schedule", "state_requirement": "state requirement", "default": "default"}
 _CONFIDENCE_ALIASES = {c[0]: c for c in CONFIDENCES} | {c: c for c in CONFIDENCES}
 _NUMBER = re.compile(r"^\d+(\.\d+)?$")
-_YEAR = re.compile(r"^(\d{4})-(\d{2})$")
 _STATE = re.compile(r"^[A-Za-z]{2}$")
-
-
-class EnrichmentError(Exception):
-    """A problem the user can fix (unknown district or state, unreadable file, no data yet): exit code 2."""
 
 
 class _Stopped(Exception):
@@ -85,10 +86,9 @@ def current_school_year(today: date | None = None) -> str:
 
 
 def check_year(year: str) -> str:
-    match = _YEAR.match(year.strip())
-    if not match or (int(match[1]) + 1) % 100 != int(match[2]):
+    if school_year_problem(year.strip()) is not None:
         raise EnrichmentError(f"year {year!r} is not a school year like 2024-25")
-    return match[0]
+    return year.strip()
 
 
 def check_state(state: str) -> str:
@@ -136,6 +136,7 @@ class CampaignOutcome:
     state: str | None
     saved: list[SavedDistrict] = field(default_factory=list)
     skipped: list[District] = field(default_factory=list)
+    blocked: list[District] = field(default_factory=list)
     interrupted: bool = False
     interrupted_at: District | None = None
     enriched_before: int | None = None
@@ -145,21 +146,6 @@ class CampaignOutcome:
     @property
     def exit_code(self) -> int:
         return EXIT_INTERRUPTED if self.interrupted else EXIT_OK
-
-
-@dataclass(frozen=True)
-class ImportOutcome:
-    """Rows of one imported file; `exit_code` 1 when some rows were rejected (the valid ones are saved)."""
-
-    path: Path
-    added: int
-    updated: int
-    unchanged: int
-    rejected: list[Rejected]
-
-    @property
-    def exit_code(self) -> int:
-        return EXIT_REJECTED_ROWS if self.rejected else EXIT_OK
 
 
 @dataclass(frozen=True)
@@ -205,18 +191,22 @@ def _level_order(district: District) -> list[str]:
 
 def _minutes_prompt(level: str, *, first: bool, required: bool) -> str:
     if first:
-        return f"{level} minutes ({MIN_MINUTES}-{MAX_MINUTES}; Enter skips this district): "
+        skip_or_block = f"Enter skips this district, {BLOCK_ANSWER} marks it blocked"
+        return f"{level} minutes ({MIN_MINUTES}-{MAX_MINUTES}; {skip_or_block}): "
     if required:
         return f"{level} minutes ({MIN_MINUTES}-{MAX_MINUTES}): "
     return f"{level} minutes ({MIN_MINUTES}-{MAX_MINUTES}; Enter: none, no {level} students): "
 
 
-def _ask_level(prompter: Prompter, district: District, level: str, *, first: bool) -> float | None:
-    """Minutes for one level; None for Enter where allowed (the first prompt, or a level without students)."""
+def _ask_level(prompter: Prompter, district: District, level: str, *, first: bool) -> float | str | None:
+    """Minutes for one level; None for Enter where allowed (the first prompt, or a level without students);
+    BLOCKED for `b` at the first prompt."""
     required = district.has_level(level)
     prompt = _minutes_prompt(level, first=first, required=required)
     while True:
         answer = prompter.ask(prompt)
+        if first and answer.lower() == BLOCK_ANSWER:
+            return BLOCKED
         if not answer:
             if first or not required:
                 return None
@@ -229,14 +219,14 @@ def _ask_level(prompter: Prompter, district: District, level: str, *, first: boo
         prompter.say(f"  {problem}; try again")
 
 
-def ask_district(prompter: Prompter, district: District) -> Answers | None:
-    """Every answer for one district, or None when skipped (Enter at its first prompt)."""
+def ask_district(prompter: Prompter, district: District) -> Answers | str | None:
+    """Every answer for one district, None when skipped (Enter at its first prompt), BLOCKED for `b` there."""
     minutes: dict[str, float] = {}
     for index, level in enumerate(_level_order(district)):
         value = _ask_level(prompter, district, level, first=index == 0)
-        if value is None and index == 0:
-            return None
-        if value is not None:
+        if index == 0 and (value is None or value == BLOCKED):
+            return value  # type: ignore[return-value]
+        if isinstance(value, float):
             minutes[level] = value
     source = prompter.ask(f"source [{DEFAULT_SOURCE}]: ") or DEFAULT_SOURCE
     confidence = prompter.ask_until(f"confidence ({'/'.join(CONFIDENCES)}): ", parse_confidence)
@@ -279,11 +269,16 @@ def _print_overview(state: str, candidates: list[District], target: int, out: Te
 
 
 def _print_summary(outcome: CampaignOutcome, out: TextIO) -> None:
-    print(f"\nsummary: {len(outcome.saved)} saved, {len(outcome.skipped)} skipped", file=out)
+    print(
+        f"\nsummary: {len(outcome.saved)} saved, {len(outcome.skipped)} skipped, {len(outcome.blocked)} blocked",
+        file=out,
+    )
     for saved in outcome.saved:
         print(f"  saved    {saved.leaid}  {saved.name}: {_minutes_text(saved.minutes)}", file=out)
     for skipped in outcome.skipped:
         print(f"  skipped  {skipped.leaid}  {skipped.name}", file=out)
+    for blocked in outcome.blocked:
+        print(f"  blocked  {blocked.leaid}  {blocked.name}", file=out)
     if outcome.state and outcome.enriched_before is not None and outcome.enriched_after is not None:
         print(
             f"  {outcome.state} districts with a bell schedule: {outcome.enriched_before} -> "
@@ -327,6 +322,11 @@ def _enter_one(
     if answers is None:
         outcome.skipped.append(district)
         prompter.say(f"  skipped {district.leaid}")
+    elif answers == BLOCKED:
+        with transaction(engine) as cur:
+            when = block_district(cur, district)
+        outcome.blocked.append(district)
+        prompter.say(f"  blocked {district.leaid} at {when:%Y-%m-%d %H:%M} UTC: later campaigns skip it")
     else:
         saved = _save(engine, district, answers, year)
         outcome.saved.append(saved)
@@ -385,7 +385,8 @@ def run_campaign(
             newest = latest_school_year(cur)
             if newest is None:
                 raise EnrichmentError("no NCES directory imported yet: run `lct run` first")
-            candidates = unenriched_candidates(cur, state, limit=limit)
+            blocked = blocked_leaids(cur, state)
+            candidates = [d for d in unenriched_candidates(cur, state, limit=None) if d.leaid not in blocked][:limit]
             work = [(district, current_minutes(cur, district)) for district in candidates]
         districts, before = _campaign_counts(engine, state)
         if districts == 0:
@@ -443,43 +444,25 @@ def print_status(database_url: str, state: str | None = None, *, out: TextIO | N
         raise EnrichmentError(str(err)) from err
     if progress.empty:
         raise EnrichmentError(f"no districts for {state}" if state else "no districts: run `lct run` first")
+    engine = build_engine(database_url, application_name=APPLICATION_NAME, pool_size=1)
+    try:
+        with transaction(engine) as cur:
+            blocked = blocked_counts(cur)  # live: a district blocked a minute ago counts
+    finally:
+        engine.dispose()
     print(
-        f"bell-schedule campaign, {progress.school_year.iloc[0]} directory (as of the last pipeline run)",
+        f"bell-schedule campaign, {progress.school_year.iloc[0]} directory (as of the last pipeline run; blocked: now)",
         file=out,
     )
-    print(f"{'state':<6}{'districts':>10}{'enriched':>10}{'percent':>9}  complete", file=out)
+    print(f"{'state':<6}{'districts':>10}{'enriched':>10}{'blocked':>9}{'percent':>9}  complete", file=out)
     for row in progress.itertuples(index=False):
         mark = "yes" if row.complete else ""
-        counts = f"{row.total_districts:>10,}{row.enriched_districts:>10,}{row.percent_enriched:>8.2f}%"
+        counts = (
+            f"{row.total_districts:>10,}{row.enriched_districts:>10,}{blocked.get(row.state, 0):>9,}"
+            f"{row.percent_enriched:>8.2f}%"
+        )
         line = f"{row.state:<6}{counts}  {mark}"
         print(line.rstrip(), file=out)
     if state is None:
         print(f"{int(progress.complete.sum())} of {len(progress)} states complete", file=out)
     return EXIT_OK
-
-
-def import_file(database_url: str, path: Path | str, *, out: TextIO | None = None) -> ImportOutcome:
-    """Load a bell-schedule CSV in one transaction: valid rows upserted, bad rows reported with line and reasons."""
-    out = sys.stdout if out is None else out
-    path = Path(path)
-    if not path.is_file():
-        raise EnrichmentError(f"{path}: no such file")
-    try:
-        parsed = read_bell_schedule_file(path)
-    except BellScheduleFileError as err:
-        raise EnrichmentError(str(err)) from err
-    engine = build_engine(database_url, application_name=APPLICATION_NAME, pool_size=1)
-    try:
-        with transaction(engine) as cur:
-            counts = upsert_bell_schedules(cur, parsed.rows)
-    finally:
-        engine.dispose()
-    outcome = ImportOutcome(path, counts.added, counts.updated, counts.unchanged, parsed.rejected)
-    print(
-        f"import {path.name}: {outcome.added} added, {outcome.updated} updated, {outcome.unchanged} unchanged, "
-        f"{len(outcome.rejected)} rejected",
-        file=out,
-    )
-    for rejected in outcome.rejected:
-        print(f"  line {rejected.line} ({rejected.district_id!r}): {'; '.join(rejected.reasons)}", file=out)
-    return outcome

@@ -52,6 +52,7 @@ def test_main_reports_user_errors_with_exit_code_2(
 
 
 def test_main_imports_a_file(database_url: str, tmp_path: Path) -> None:
+    seed_wisconsin(database_url)
     path = tmp_path / "bell.csv"
     path.write_text(HEADER + "5500001,District 1,WI,2024-25,elementary,360,,,,site,high,web_scraping,\n")
     stdout = io.StringIO()

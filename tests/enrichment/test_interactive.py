@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import csv
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
+from lct_pipelines.db.engine import build_engine
+from lct_pipelines.db.staging import transaction
 from lct_pipelines.enrichment import interactive
+from lct_pipelines.enrichment.bulk_import import import_file
 from lct_pipelines.enrichment.interactive import (
     EnrichmentError,
     current_school_year,
     enrich_district,
-    import_file,
     print_status,
     run_campaign,
 )
@@ -31,7 +34,7 @@ from tests.enrichment.test_campaign import (
 )
 
 SCHEDULE_YEAR = "2024-25"
-FIRST = "elementary minutes (60-600; Enter skips this district): "
+FIRST = "elementary minutes (60-600; Enter skips this district, b marks it blocked): "
 MIDDLE = "middle minutes (60-600): "
 HIGH = "high minutes (60-600): "
 SOURCE = "source [manual entry]: "
@@ -174,6 +177,28 @@ def test_a_second_campaign_does_not_offer_the_districts_just_saved(database_url:
     assert "[1/1] District 10 (LEAID 5500010" in out
 
 
+def test_b_marks_a_district_blocked_with_the_time_and_later_campaigns_skip_it(database_url: str) -> None:
+    seed_wisconsin(database_url)
+    before = datetime.now(UTC)
+    outcome, out = _campaign(database_url, Script("b", "B", ""), limit=3)
+    assert [d.leaid for d in outcome.blocked] == [wi_leaid(4), wi_leaid(10)]
+    assert [d.leaid for d in outcome.skipped] == [wi_leaid(6)]
+    assert "summary: 0 saved, 1 skipped, 2 blocked" in out and "  blocked  5500004  District 4" in out
+    engine = build_engine(database_url, pool_size=1)
+    with transaction(engine) as cur:
+        cur.execute("SELECT leaid, state, blocked_at, reason FROM lct.blocked_districts ORDER BY leaid")
+        blocked = cur.fetchall()
+    engine.dispose()
+    assert [(r[0], r[1], r[3]) for r in blocked] == [
+        (wi_leaid(4), "WI", "site unreachable"),
+        (wi_leaid(10), "WI", "site unreachable"),
+    ]
+    assert all(before <= r[2] <= datetime.now(UTC) for r in blocked)
+    assert bell_rows(database_url) == [_enriched_row()]  # a block saves no minutes
+    _, later = _campaign(database_url, Script(""), limit=1)
+    assert "[1/1] District 6 (LEAID 5500006" in later  # 4 and 10, larger, are not offered again
+
+
 @pytest.mark.parametrize("stop", [KeyboardInterrupt, EOFError])
 @pytest.mark.parametrize("answered", [1, 4], ids=["after-elementary", "at-confidence"])
 def test_ctrl_c_or_eof_mid_district_saves_nothing_of_it_and_keeps_the_earlier_ones(
@@ -245,7 +270,7 @@ def test_a_level_without_students_may_be_left_out_but_one_with_students_is_requi
     high_only = Script("390", "", "", "", "m")
     enrich_district(database_url, "5500001", year=SCHEDULE_YEAR, input_fn=high_only, out=io.StringIO())
     assert high_only.prompts == [
-        "high minutes (60-600; Enter skips this district): ",
+        "high minutes (60-600; Enter skips this district, b marks it blocked): ",
         "elementary minutes (60-600; Enter: none, no elementary students): ",
         "middle minutes (60-600; Enter: none, no middle students): ",
         SOURCE,
@@ -296,18 +321,19 @@ def test_status_prints_the_progress_table_of_every_state_or_one(database_url: st
     for n in range(2, 5):
         insert_bell(database_url, f"170000{n}", "high", 360)
     create_views(database_url, "mv_state_enrichment_progress")
+    enrich_district(database_url, "5500007", year=SCHEDULE_YEAR, input_fn=Script("b"), out=io.StringIO())
     out = io.StringIO()
     assert print_status(database_url, out=out) == 0
     assert out.getvalue() == (
-        "bell-schedule campaign, 2023-24 directory (as of the last pipeline run)\n"
-        "state  districts  enriched  percent  complete\n"
-        "IL             4         3   75.00%  yes\n"
-        "WI            12         1    8.33%\n"
+        "bell-schedule campaign, 2023-24 directory (as of the last pipeline run; blocked: now)\n"
+        "state  districts  enriched  blocked  percent  complete\n"
+        "IL             4         3        0   75.00%  yes\n"
+        "WI            12         1        1    8.33%\n"
         "1 of 2 states complete\n"
     )
     one = io.StringIO()
     print_status(database_url, "wi", out=one)
-    assert one.getvalue().splitlines()[2:] == ["WI            12         1    8.33%"]
+    assert one.getvalue().splitlines()[2:] == ["WI            12         1        1    8.33%"]
 
 
 def test_status_before_the_first_pipeline_run_or_for_an_unknown_state_is_an_error(database_url: str) -> None:
@@ -325,6 +351,9 @@ def test_status_before_the_first_pipeline_run_or_for_an_unknown_state_is_an_erro
 def test_importing_the_81_real_schedules_adds_them_and_a_reimport_changes_nothing(database_url: str) -> None:
     if not REAL_FILE.exists():
         pytest.skip(f"{REAL_FILE} not present (a user's clone has no shared/ folder)")
+    with REAL_FILE.open() as handle:  # their districts, as an imported directory would list them
+        known = {(row["district_id"].zfill(7), row["state"]) for row in csv.DictReader(handle)}
+    insert_districts(database_url, [Crafted(leaid, leaid, state) for leaid, state in sorted(known)])
     out = io.StringIO()
     first = import_file(database_url, REAL_FILE, out=out)
     again = import_file(database_url, REAL_FILE, out=out)
@@ -337,9 +366,10 @@ def test_importing_the_81_real_schedules_adds_them_and_a_reimport_changes_nothin
     assert len(bell_rows(database_url)) == 81
 
 
-def test_import_rejects_a_bad_row_with_its_line_and_reason_and_saves_the_others(
+def test_import_with_a_bad_row_saves_nothing_names_file_and_line_and_skip_bad_rows_saves_the_others(
     database_url: str, tmp_path: Path
 ) -> None:
+    seed_wisconsin(database_url)
     path = tmp_path / "bell.csv"
     path.write_text(
         HEADER
@@ -349,14 +379,17 @@ def test_import_rejects_a_bad_row_with_its_line_and_reason_and_saves_the_others(
     )
     out = io.StringIO()
     outcome = import_file(database_url, path, out=out)
-    assert (outcome.added, outcome.updated, outcome.unchanged, outcome.exit_code) == (1, 0, 0, 1)
+    assert (outcome.saved, outcome.added, outcome.exit_code) == (False, 0, 1)
     assert [(r.line, r.district_id) for r in outcome.rejected] == [(3, "5500002"), (4, "5500003")]
     assert out.getvalue().splitlines() == [
-        "import bell.csv: 1 added, 0 updated, 0 unchanged, 2 rejected",
-        "  line 3 ('5500002'): instructional_minutes 601 outside 60-600",
-        "  line 4 ('5500003'): confidence 'm' is not one of high, medium, low",
+        "bell.csv, line 3 (district '5500002'): instructional_minutes 601 outside 60-600",
+        "bell.csv, line 4 (district '5500003'): confidence 'm' is not one of high, medium, low",
+        "import bell.csv: nothing saved: 2 bad row(s); fix them, or pass --skip-bad-rows to save the 1 good row(s)",
     ]
-    assert [(r[0], r[4], r[5]) for r in bell_rows(database_url)] == [("5500001", "elementary", 360.0)]
+    assert bell_rows(database_url) == [_enriched_row()]
+    skipped = import_file(database_url, path, skip_bad_rows=True, out=io.StringIO())
+    assert (skipped.saved, skipped.added, skipped.exit_code) == (True, 1, 1)
+    assert ("5500001", "elementary", 360.0) in [(r[0], r[4], r[5]) for r in bell_rows(database_url)]
 
 
 def test_import_of_a_missing_or_unreadable_file_is_an_error(database_url: str, tmp_path: Path) -> None:

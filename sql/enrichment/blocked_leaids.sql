@@ -1,0 +1,1 @@
+SELECT leaid FROM lct.blocked_districts WHERE state = %(state)s;
