@@ -1,14 +1,21 @@
 """Whether the replica may answer: reachable, a standby, and lagging less than the threshold.
 
-Lag is measured on the replica. A replica that has replayed everything it
-received is caught up (lag 0) however long ago the last transaction was (an
-idle primary writes nothing); otherwise the lag is the age of the last
-replayed transaction, unless a second look 50 ms later finds it has replayed
-what it had received (WAL in flight, not lag) or what is left is the head of
-a record the primary has not flushed whole (incomplete_record_tail: an idle
-primary, not lag). The verdict is kept for
-`ttl_seconds` so queries do not probe each time; a failed query marks the
-replica down at once.
+Lag is measured against the primary (`measure_lag`): a replica that has
+replayed up to the primary's current WAL position is caught up (lag 0) however
+long ago the last transaction was (an idle primary writes nothing). Otherwise
+it is behind, and its lag is the time since it last replayed a transaction
+while the primary moved on, unless a second look 50 ms later finds it has
+caught up (WAL in flight, not lag) or what is left is the head of a record the
+primary has not flushed whole (incomplete_record_tail: an idle primary, not
+lag). Measuring on the replica alone (received vs replayed) missed a stalled
+or disconnected WAL receiver: it receives nothing, so it has replayed all it
+received, and it served 43 s old rows with a 30 s threshold. When the primary
+cannot be asked, the replica's own view is the fallback.
+
+The verdict is kept for `ttl_seconds` so queries do not probe each time; a
+"usable" verdict at most until the lag it measured could have reached the
+threshold, so data served on a cached verdict is never older than the
+threshold. A failed query marks the replica down at once.
 """
 
 from __future__ import annotations
@@ -16,9 +23,11 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import psycopg2
+from psycopg2.extensions import cursor as PgCursor
 from sqlalchemy.exc import DBAPIError
 
 from lct_pipelines.db.sqlfiles import load_sql
@@ -37,6 +46,17 @@ class ReplicaHealth:
     lag_seconds: float | None
     replay_lsn: int | None
     checked_at: float
+    valid_seconds: float = float("inf")  # how long the verdict may be reused (besides the router's TTL)
+
+
+@dataclass(frozen=True)
+class LagReading:
+    """One look at a replica: is it a standby, how far it replayed, and how stale that is."""
+
+    in_recovery: bool
+    replay_lsn: int | None
+    lag_seconds: float | None  # None: behind, and nothing replayed yet to date it
+    against: str  # 'primary' (its current position) or 'replica' (what the replica received)
 
 
 def incomplete_record_tail(receive_lsn: int, replay_lsn: int, wal_block_size: int) -> bool:
@@ -46,9 +66,35 @@ def incomplete_record_tail(receive_lsn: int, replay_lsn: int, wal_block_size: in
     crosses a page boundary arrives in part: receive ends exactly on a page boundary, less than a page
     after replay, and the standby cannot replay it until the rest comes. That is not lag: there is no
     transaction in it to wait for. Measured: a replica looked "lagging 700 s" on an idle primary after
-    a bulk load (receive 0/35F52000, replay 0/35F51EB8) until the next commit.
+    a bulk load (receive 0/35F52000, replay 0/35F51EB8) until the next commit. The primary's own
+    position (pg_current_wal_lsn, the WAL written out) sits on the same page boundary then.
     """
     return receive_lsn % wal_block_size == 0 and 0 <= receive_lsn - replay_lsn < wal_block_size
+
+
+def measure_lag(cur: PgCursor, primary_lsn: int | None) -> LagReading:
+    """The lag of the replica `cur` is connected to, against `primary_lsn` (the primary's pg_current_wal_lsn,
+    read just before) or, when that is unknown, against what the replica received. Reusable per replica."""
+    cur.execute(load_sql("warehouse/service/replica_status.sql"))
+    in_recovery, receive, replay, replay_age, block_size = cur.fetchone()
+    target = primary_lsn if primary_lsn is not None else parse_lsn(receive)
+    against = "primary" if primary_lsn is not None else "replica"
+    replayed = parse_lsn(replay)
+
+    def behind(position: int | None) -> bool:
+        if target is None:
+            return False  # a standby that never received anything and no primary to compare with
+        done = position or 0
+        return done < target and not incomplete_record_tail(target, done, block_size)
+
+    if in_recovery and behind(replayed):
+        time.sleep(IN_FLIGHT_SECONDS)
+        cur.execute(load_sql("warehouse/service/replay_lsn.sql"))
+        replayed = parse_lsn(cur.fetchone()[0])
+    if not in_recovery or not behind(replayed):
+        return LagReading(bool(in_recovery), replayed, 0.0, against)
+    lag = None if replay_age is None else max(0.0, float(replay_age))
+    return LagReading(True, replayed, lag, against)
 
 
 class ReplicaRouter:
@@ -61,19 +107,23 @@ class ReplicaRouter:
         max_lag_seconds: float,
         ttl_seconds: float,
         logger: logging.Logger,
+        primary_lsn: Callable[[], int | None] | None = None,
     ) -> None:
         self.pool = pool
         self.max_lag_seconds = max_lag_seconds
         self.ttl_seconds = ttl_seconds
         self._log = logger
+        self._primary_lsn = primary_lsn or (lambda: None)
         self._lock = threading.Lock()
         self._health: ReplicaHealth | None = None
 
     def health(self, *, force: bool = False) -> ReplicaHealth:
         with self._lock:
             current = self._health
-            if not force and current is not None and time.monotonic() - current.checked_at < self.ttl_seconds:
-                return current
+            if not force and current is not None:
+                age = time.monotonic() - current.checked_at
+                if age < min(self.ttl_seconds, current.valid_seconds):
+                    return current
             fresh = self._probe()
             if not fresh.usable:  # at most once per ttl_seconds: the verdict is cached
                 self._log.warning("replica not used: %s; queries go to the primary", fresh.reason)
@@ -95,33 +145,26 @@ class ReplicaRouter:
             return ReplicaHealth(
                 False, f"down (no answer on port {self.pool.port} within {timeout} s)", None, None, now
             )
+        primary_lsn = self._primary_lsn()  # before the replica's position: the replica must reach at least this
         try:
             with self.pool.connection() as conn, conn.cursor() as cur:
                 timeout_ms = str(max(1, int(self.pool.connect_timeout_seconds * 1000)))
                 cur.execute(load_sql("warehouse/service/begin_read.sql"), {"timeout_ms": timeout_ms})
-                cur.execute(load_sql("warehouse/service/replica_status.sql"))
-                in_recovery, receive, replay, replay_age, block_size = cur.fetchone()
-                keeping_up = receive is not None and receive == replay
-                if in_recovery and not keeping_up and receive is not None:
-                    time.sleep(IN_FLIGHT_SECONDS)
-                    cur.execute(load_sql("warehouse/service/replay_lsn.sql"))
-                    replay = cur.fetchone()[0]
-                    keeping_up = (parse_lsn(replay) or 0) >= (parse_lsn(receive) or 0) or incomplete_record_tail(
-                        parse_lsn(receive) or 0, parse_lsn(replay) or 0, block_size
-                    )
+                reading = measure_lag(cur, primary_lsn)
         except CONNECTION_ERRORS as error:
             return ReplicaHealth(False, f"down ({str(error).strip().splitlines()[0]})", None, None, now)
-        replay_lsn = parse_lsn(replay)
-        if not in_recovery:
-            return ReplicaHealth(False, "not in recovery (promoted, or not a standby)", None, replay_lsn, now)
-        if keeping_up:
-            lag = 0.0
-        elif replay_age is None:
-            return ReplicaHealth(False, "lagging (nothing replayed yet)", None, replay_lsn, now)
-        else:
-            lag = max(0.0, float(replay_age))
+        if not reading.in_recovery:
+            return ReplicaHealth(False, "not in recovery (promoted, or not a standby)", None, reading.replay_lsn, now)
+        if reading.lag_seconds is None:
+            return ReplicaHealth(False, "lagging (nothing replayed yet)", None, reading.replay_lsn, now)
+        lag = reading.lag_seconds
         if lag >= self.max_lag_seconds:
             return ReplicaHealth(
-                False, f"lagging {lag:.1f} s (threshold {self.max_lag_seconds:g} s)", lag, replay_lsn, now
+                False,
+                f"lagging {lag:.1f} s behind the {reading.against} (threshold {self.max_lag_seconds:g} s)",
+                lag,
+                reading.replay_lsn,
+                now,
             )
-        return ReplicaHealth(True, "ok", lag, replay_lsn, now)
+        # Reused no longer than the lag takes to grow to the threshold (if the replica stalled right now).
+        return ReplicaHealth(True, "ok", lag, reading.replay_lsn, now, valid_seconds=self.max_lag_seconds - lag)

@@ -102,6 +102,7 @@ class WarehouseService(ReplacedServiceMethods):
                 max_lag_seconds=max_replica_lag_seconds,
                 ttl_seconds=replica_health_ttl_seconds,
                 logger=self._log,
+                primary_lsn=self._primary_position,
             )
         self._cache = ResultCache(redis_url, ttl_seconds=cache_ttl_seconds, logger=self._log) if redis_url else None
 
@@ -328,6 +329,15 @@ class WarehouseService(ReplacedServiceMethods):
             if time.monotonic() >= deadline:
                 return False
             time.sleep(poll_seconds)
+
+    def _primary_position(self) -> int | None:
+        """The primary's current WAL position as the reader sees it (what replica lag is measured against)."""
+        try:
+            with self._primary.connection() as conn, conn.cursor() as cur:
+                cur.execute(load_sql("warehouse/service/current_lsn.sql"))
+                return parse_lsn(cur.fetchone()[0])
+        except CONNECTION_ERRORS:
+            return None
 
     def _replica_replay_lsn(self) -> int | None:
         try:

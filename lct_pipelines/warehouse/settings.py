@@ -23,7 +23,7 @@ KNOB_RANGES: dict[str, tuple[float, float]] = {
     "statement_timeout_ms": (1, 3_600_000),
     "slow_query_ms": (0, 3_600_000),
     "cache_ttl_seconds": (1, 30 * 86_400),
-    "max_replica_lag_seconds": (0.001, 86_400),
+    "max_replica_lag_seconds": (0, 86_400),  # 0: never read from the replica
 }
 
 

@@ -155,7 +155,7 @@ def test_a_replica_lagging_past_the_threshold_is_skipped(
 def test_a_threshold_of_zero_never_uses_the_replica(replicated: Replicated, service_factory: Factory) -> None:
     service = service_factory(replicated.db.reader_url, replica_url=replicated.replica_url, max_replica_lag_seconds=0)
     assert service.query("attendance_vs_grades").source == "primary"
-    assert service.health()["replica"]["reason"] == "lagging 0.0 s (threshold 0 s)"
+    assert service.health()["replica"]["reason"] == "lagging 0.0 s behind the primary (threshold 0 s)"
 
 
 def test_a_lagging_replica_cannot_put_pre_refresh_rollups_into_the_cache(
