@@ -128,9 +128,10 @@ class EmbeddedPostgres:
 
     def _write_config(self, user: str | None) -> None:
         hba = (
-            "# lct: loopback TCP only, passwords (scram-sha-256) for everyone\n"
+            "# lct: loopback TCP only, passwords (scram-sha-256) for everyone; replication only for the\n"
+            "# roles replicas stream as (members of lct_replication), not the superuser\n"
             "host all all 127.0.0.1/32 scram-sha-256\n"
-            "host replication all 127.0.0.1/32 scram-sha-256\n"
+            "host replication +lct_replication 127.0.0.1/32 scram-sha-256\n"
         )
         (self.data_dir / "pg_hba.conf").write_text(hba)
         settings = {
