@@ -7,17 +7,18 @@ import os
 import shlex
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import text
 
+from lct_pipelines.cli.errors import DATABASE_LOST, EXIT_FAILED_RUN, UserError, postgres_unreachable
 from lct_pipelines.project import workspace_yaml
 from lct_pipelines.services import stack
 from lct_pipelines.services.settings import Settings
 
-
-class UserError(Exception):
-    """A problem the user can fix; printed without a traceback."""
+__all__ = ["UserError"]
 
 
 def _settings() -> Settings:
@@ -25,9 +26,13 @@ def _settings() -> Settings:
 
 
 def up(args: argparse.Namespace) -> int:
+    import dagster as dg
+
     from lct_pipelines.services.up import bring_up
 
-    bring_up(_settings(), replica=args.replica)
+    env = bring_up(_settings(), replica=args.replica)
+    with dg.DagsterInstance.get() as instance:
+        reap_dead_runs(instance, env["LCT_DATABASE_URL"], by="lct up", say=lambda m: print(f"runs: {m}"))
     return 0
 
 
@@ -117,38 +122,84 @@ def run(args: argparse.Namespace) -> int:
 
     settings = _settings()
     started = time.perf_counter()
-    bring_up(settings, progress=lambda m: print(f"up: {m}", flush=True))
+    env = bring_up(settings, progress=lambda m: print(f"up: {m}", flush=True))
     landing = LandingZoneResource(data_dir=str(settings.data_dir))
     try:
         years = discover_years(landing, args.year)
     except NoLandedFilesError as err:
         raise UserError(str(err)) from err
     print(f"run: school years {', '.join(years)} from {landing.nces_dir}", flush=True)
+    database_url = env["LCT_DATABASE_URL"]
     with dg.DagsterInstance.get() as instance:
-        outcomes = run_years(defs, instance, years, progress=lambda m: print(m, flush=True), csv=args.csv)
-    _print_row_counts()
-    for year in years:
-        _print_dashboard(os.environ["LCT_DATABASE_URL"], year)
+        reap_dead_runs(instance, database_url, by="lct run", say=lambda m: print(f"run: {m}", flush=True))
+        try:
+            outcomes = run_years(defs, instance, years, progress=lambda m: print(m, flush=True), csv=args.csv)
+        except DATABASE_LOST as err:
+            raise UserError(
+                f"run stopped: lost PostgreSQL ({postgres_unreachable(err)})\n"
+                "  nothing half-written was kept; start it (`lct up`) and run `lct run` again",
+                exit_code=EXIT_FAILED_RUN,
+            ) from err
+        # This run's own failures, if any, settle its calculation_runs row now, not at the next sensor tick.
+        reap_dead_runs(instance, database_url, by="lct run", say=lambda m: print(f"run: {m}", flush=True))
+    _print_row_counts(database_url)
+    for outcome in outcomes:
+        _print_run_dashboard(database_url, outcome.school_year, outcome.run_id)
     elapsed = time.perf_counter() - started
     failed = [o for o in outcomes if not o.success]
     print(
         f"\nrun: {'FAILED' if failed else 'done'} in {elapsed:.1f}s. "
         "Open the UI with `make ui` (or `lct ui`) at http://127.0.0.1:3000 to browse assets and runs."
     )
-    return 1 if failed else 0
+    return EXIT_FAILED_RUN if failed else 0
 
 
-def _print_row_counts() -> None:
+def reap_dead_runs(instance: Any, database_url: str, *, by: str, say: Callable[[str], None]) -> None:
+    """Fail the runs left in progress by dead `lct` processes and settle their calculation rows (dead_runs.py)."""
+    from lct_pipelines.db.engine import build_engine
+    from lct_pipelines.sensors.dead_runs import reap
+
+    engine = build_engine(database_url)
+    try:
+        reaped = reap(instance, engine, by=by)
+    finally:
+        engine.dispose()
+    for line in reaped.lines():
+        say(line)
+
+
+def _print_row_counts(database_url: str) -> None:
     from lct_pipelines.db.engine import build_engine
     from lct_pipelines.db.sqlfiles import load_sql
 
-    engine = build_engine(os.environ["LCT_DATABASE_URL"])
+    engine = build_engine(database_url)
     with engine.connect() as conn:
         rows = conn.execute(text(load_sql("nces/row_counts.sql"))).all()
     engine.dispose()
     print("\ntables:")
     for table, year, count in rows:
         print(f"  {table:<26} {year or '':<8} {count:>10,} rows")
+
+
+def _print_run_dashboard(database_url: str, year: str, dagster_run_id: str) -> None:
+    """The QA dashboard this run recorded; never an older run's (a failed import leaves the last one in place)."""
+    from lct_pipelines.db.engine import build_engine
+    from lct_pipelines.db.staging import transaction
+    from lct_pipelines.lct import store
+    from lct_pipelines.lct.qa import render_console_dashboard
+
+    engine = build_engine(database_url)
+    with transaction(engine) as cur:
+        recorded = store.run_qa_summary(cur, dagster_run_id)
+    engine.dispose()
+    if recorded is None:
+        print(
+            f"\nqa: {year}: this run recorded no QA report (it failed before the calculation); `lct qa --year {year}`"
+        )
+        print("  shows the last one, whose data is still in place")
+        return
+    run_id, _year, report = recorded
+    print(f"\n{render_console_dashboard(report)}(calculation run {run_id})")
 
 
 def _print_dashboard(database_url: str, year: str | None) -> int:
@@ -189,7 +240,7 @@ def ui(args: argparse.Namespace) -> int:
 
 def enrich(args: argparse.Namespace) -> int:
     from lct_pipelines.cli.enrich import run_command
-    from lct_pipelines.enrichment.interactive import EnrichmentError
+    from lct_pipelines.enrichment.errors import EnrichmentError
 
     try:
         return run_command(args, _database_url())

@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from lct_pipelines.cli import commands, docs, enrich, query, warehouse
+from lct_pipelines.cli import commands, docs, enrich, errors, query, warehouse
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -97,13 +97,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(args, "data_dir", None):
         os.environ["LCT_DATA_DIR"] = os.path.abspath(args.data_dir)
     try:
-        return int(args.func(args) or 0)
-    except commands.UserError as err:
-        print(f"lct: {err}", file=sys.stderr)
-        return 2
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()  # a closed pipe shows here, inside the handler, not at interpreter exit
+        return code
+    except BrokenPipeError:
+        return errors.silence_broken_pipe()
     except KeyboardInterrupt:
         print("lct: interrupted", file=sys.stderr)
         return 130
+    except Exception as err:
+        return errors.report(err)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy.engine import make_url
 
 
@@ -21,3 +23,11 @@ def with_credentials(url: str, user: str, password: str) -> str:
 def with_database(url: str, database: str) -> str:
     """The same server and role, another database."""
     return make_url(url).set(database=database).render_as_string(hide_password=False)
+
+
+_CREDENTIALS = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)(?P<user>[^:/@\s]*):(?P<password>\S*)@", re.I)
+
+
+def redacted(url: str) -> str:
+    """The URL with its password as ***, also when it does not parse (messages must never show a password)."""
+    return _CREDENTIALS.sub(lambda m: f"{m['scheme']}{m['user']}:***@", url)

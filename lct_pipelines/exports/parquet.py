@@ -5,8 +5,12 @@ its own is complete; the `year=` folder is for partition pruning. Read a whole
 dataset with `read_dataset` (it declares `year` a plain string, which the
 partition folder and the file column then agree on).
 
-A year is replaced atomically: written to a temporary folder beside it, then
-renamed over the old one, so a reader never sees a half-written year.
+A year is replaced atomically: written to a hidden staging folder beside it,
+then renamed over the old one, so a reader never sees a half-written year. A
+writer killed half-way leaves its hidden staging folder (and, between the two
+renames, the hidden `.old` copy); the next write of that year removes them.
+Writers of one year take turns (the exports' write lock), so what is left
+beside the year when the next one starts is debris, never a folder in use.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ import pyarrow.parquet as pq
 
 PARTITIONING = ds.partitioning(pa.schema([("year", pa.string())]), flavor="hive")
 PART_FILE = "part-0.parquet"
+# mkdtemp makes 0700 folders; an export is for others to read.
+FOLDER_MODE = 0o755
 
 
 @dataclass(frozen=True)
@@ -40,9 +46,28 @@ def _csv_bytes(frame: pd.DataFrame) -> bytes:
     return frame.to_csv(index=False).encode()
 
 
+def _staging_prefix(year: str) -> str:
+    return f".year={year}."
+
+
+def remove_abandoned(dataset_dir: Path, year: str) -> list[Path]:
+    """Remove what a killed writer of `year` left in `dataset_dir`: staging folders and the swap's old copy.
+
+    `year=<year>.old` is the name older versions gave the copy; visible to a reader of the whole dataset, it
+    read as a second partition.
+    """
+    if not dataset_dir.is_dir():
+        return []
+    prefix = _staging_prefix(year)
+    left = [p for p in dataset_dir.iterdir() if p.name.startswith(prefix) or p.name == f"year={year}.old"]
+    for path in left:
+        shutil.rmtree(path, ignore_errors=True)
+    return left
+
+
 def _replace_dir(final: Path, staged: Path) -> None:
     if final.exists():
-        old = final.with_name(final.name + ".old")
+        old = final.with_name(f".{final.name}.old")  # hidden: readers of the dataset never see it
         shutil.rmtree(old, ignore_errors=True)
         os.replace(final, old)
         os.replace(staged, final)
@@ -64,7 +89,9 @@ def write_year(root: Path, dataset: str, year: str, frame: pd.DataFrame, *, csv:
     """Replace `year` of `dataset` under `root` with `frame` (Parquet, zstd; plus CSV when asked)."""
     folder = root / dataset / f"year={year}"
     folder.parent.mkdir(parents=True, exist_ok=True)
-    staged = Path(tempfile.mkdtemp(prefix=f".year={year}.", dir=folder.parent))
+    remove_abandoned(folder.parent, year)
+    staged = Path(tempfile.mkdtemp(prefix=_staging_prefix(year), dir=folder.parent))
+    staged.chmod(FOLDER_MODE)
     table = _plain_strings(pa.Table.from_pandas(frame, preserve_index=False))
     pq.write_table(table, staged / PART_FILE, compression="zstd")
     csv_data = _csv_bytes(frame)

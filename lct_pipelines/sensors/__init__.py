@@ -1,6 +1,7 @@
-"""Sensors: the landing folder (new NCES files) and the enrichment inputs (edited bell schedules)."""
+"""Sensors: the landing folder (new NCES files), the enrichment inputs (edited bell schedules), dead runs."""
 
+from lct_pipelines.sensors.dead_runs import dead_run_sensor
 from lct_pipelines.sensors.enrichment_changes import lct_enrichment_sensor
 from lct_pipelines.sensors.nces_landing import nces_landing_sensor
 
-SENSORS = [nces_landing_sensor, lct_enrichment_sensor]
+SENSORS = [nces_landing_sensor, lct_enrichment_sensor, dead_run_sensor]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 
@@ -15,15 +17,24 @@ def secrets_dir(home: Path) -> Path:
 
 
 def get_or_create_secret(home: Path, name: str) -> str:
-    """Return the secret `name`, generating it (URL-safe, 32 bytes of entropy) on first use."""
-    path = secrets_dir(home) / name
+    """Return the secret `name`, generating it (URL-safe, 32 bytes of entropy) on first use.
+
+    Written whole to a private temporary file, then linked into place: two processes asking at once both
+    get the one secret that won, and neither ever reads a half-written file.
+    """
+    folder = secrets_dir(home)
+    path = folder / name
     if path.exists():
         return path.read_text().strip()
-    value = secrets.token_urlsafe(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(value + "\n")
-    return value
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.")  # 0600
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(32) + "\n")
+        with contextlib.suppress(FileExistsError):  # another process won: use its secret
+            os.link(tmp, path)
+    finally:
+        os.unlink(tmp)
+    return path.read_text().strip()
 
 
 def read_secret(home: Path, name: str) -> str | None:

@@ -1,7 +1,8 @@
 """Runtime settings, read from the environment when asked for (never at import time).
 
 Every server can be external (its URL variable is set) or embedded (unset: the
-servers started by `lct up` under `$LCT_HOME`).
+servers started by `lct up` under `$LCT_HOME`). A URL that cannot be what its
+variable says is refused here, naming the variable, before anything connects.
 """
 
 from __future__ import annotations
@@ -10,9 +11,50 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from sqlalchemy.engine import make_url
+
+from lct_pipelines.db.urls import redacted
 
 DEFAULT_HOME = ".lct"
 DEFAULT_DATA_DIR = "data"
+POSTGRES_URL_VARIABLES = ("LCT_DATABASE_URL", "DAGSTER_PG_URL", "LCT_REPLICA_URL", "LCT_READER_URL")
+POSTGRES_DRIVERS = ("postgresql", "postgresql+psycopg2")
+REDIS_SCHEMES = ("redis", "rediss", "unix")
+POSTGRES_EXAMPLE = "postgresql+psycopg2://USER:PASSWORD@HOST:5432/DATABASE"
+
+
+class SettingsError(ValueError):
+    """A variable holds something it cannot mean (the message names it and shows the expected form)."""
+
+
+def check_postgres_url(variable: str, url: str) -> str:
+    """`url` if it is a PostgreSQL URL with a valid port, else SettingsError naming `variable`."""
+    try:
+        parsed = make_url(url)
+        port = parsed.port
+    except Exception as err:  # sqlalchemy raises ArgumentError or ValueError (a non-numeric port)
+        raise SettingsError(f"{variable} is not a database URL ({redacted(url)!r}): write {POSTGRES_EXAMPLE}") from err
+    if parsed.drivername not in POSTGRES_DRIVERS:
+        raise SettingsError(
+            f"{variable} must be a PostgreSQL URL, not {parsed.drivername}:// ({redacted(url)!r}): "
+            f"write {POSTGRES_EXAMPLE}"
+        )
+    if port is not None and not 0 < port < 65536:
+        raise SettingsError(f"{variable} has port {port}, outside 1-65535 ({redacted(url)!r})")
+    return url
+
+
+def check_redis_url(variable: str, url: str) -> str:
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # raises ValueError for a non-numeric or out-of-range port
+    except ValueError as err:  # a non-numeric or out-of-range port
+        raise SettingsError(f"{variable} is not a Redis URL ({redacted(url)!r}): {err}") from err
+    if parts.scheme not in REDIS_SCHEMES or not (parts.hostname or parts.path):
+        raise SettingsError(f"{variable} must be a Redis URL like redis://:PASSWORD@HOST:6379/0, got {redacted(url)!r}")
+    return url
 
 
 @dataclass(frozen=True)
@@ -28,14 +70,20 @@ class Settings:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
+        urls = {name: env.get(name) or None for name in (*POSTGRES_URL_VARIABLES, "LCT_REDIS_URL")}
+        for name in POSTGRES_URL_VARIABLES:
+            if urls[name] is not None:
+                check_postgres_url(name, urls[name])
+        if urls["LCT_REDIS_URL"] is not None:
+            check_redis_url("LCT_REDIS_URL", urls["LCT_REDIS_URL"])
         return cls(
             home=Path(env.get("LCT_HOME", DEFAULT_HOME)).expanduser().resolve(),
             data_dir=Path(env.get("LCT_DATA_DIR", DEFAULT_DATA_DIR)).expanduser().resolve(),
-            database_url=env.get("LCT_DATABASE_URL") or None,
-            dagster_database_url=env.get("DAGSTER_PG_URL") or None,
-            replica_url=env.get("LCT_REPLICA_URL") or None,
-            redis_url=env.get("LCT_REDIS_URL") or None,
-            reader_url=env.get("LCT_READER_URL") or None,
+            database_url=urls["LCT_DATABASE_URL"],
+            dagster_database_url=urls["DAGSTER_PG_URL"],
+            replica_url=urls["LCT_REPLICA_URL"],
+            redis_url=urls["LCT_REDIS_URL"],
+            reader_url=urls["LCT_READER_URL"],
         )
 
     @property

@@ -19,13 +19,13 @@ from psycopg2 import sql as pgsql
 from sqlalchemy.engine import make_url
 
 from lct_pipelines.db.sqlfiles import compose_sql, load_sql
-from lct_pipelines.db.urls import libpq_dsn, with_database
+from lct_pipelines.db.urls import libpq_dsn, redacted, with_database
 from lct_pipelines.services.embedded_postgres import EmbeddedPostgres
 from lct_pipelines.services.embedded_redis import EmbeddedRedis
-from lct_pipelines.services.ports import free_port
-from lct_pipelines.services.replica import create_replica
+from lct_pipelines.services.ports import free_port, port_is_free
+from lct_pipelines.services.replica import adopt_replication_role, create_replica
 from lct_pipelines.services.secrets_store import get_or_create_secret, read_secret
-from lct_pipelines.services.settings import Settings
+from lct_pipelines.services.settings import Settings, SettingsError
 
 DATA_DATABASE = "lct"
 DAGSTER_DATABASE = "dagster"
@@ -35,6 +35,10 @@ READER_SECRET = "reader_password"
 REPLICA_SLOT = "lct_replica1"
 
 Progress = Callable[[str], None]
+
+
+class PortTakenError(SettingsError):
+    """An embedded server's port is held by another program."""
 
 
 @dataclass
@@ -162,17 +166,32 @@ def ensure_database(server_url: str, database: str) -> bool:
 
 def _chosen_port(variable: str) -> int:
     """The port a variable asks for (e.g. LCT_PG_PORT), else a free one; chosen once and kept in services.json."""
-    return int(os.environ.get(variable, 0)) or free_port()
+    raw = os.environ.get(variable, "").strip()
+    if not raw:
+        return free_port()
+    if not raw.isdigit() or not 0 < int(raw) < 65536:
+        raise SettingsError(f"{variable} must be a port number (1-65535), got {raw!r}")
+    return int(raw)
+
+
+# server name -> the variable that chooses its port on a fresh LCT_HOME
+PORT_VARIABLES = {"postgres": "LCT_PG_PORT", "postgres replica": "LCT_REPLICA_PORT", "redis": "LCT_REDIS_PORT"}
 
 
 def _ensure_running(
-    name: str, server: EmbeddedPostgres | EmbeddedRedis, progress: Progress, *, where: str = ""
+    name: str, server: EmbeddedPostgres | EmbeddedRedis, home: Path, progress: Progress, *, where: str = ""
 ) -> None:
     if server.is_running():
         progress(f"{name}: already running on 127.0.0.1:{server.port}")
-    else:
-        server.start()
-        progress(f"{name}: started on 127.0.0.1:{server.port}{where}")
+        return
+    if not port_is_free(server.port):
+        raise PortTakenError(
+            f"{name} cannot start: port {server.port} on 127.0.0.1 is taken by another program\n"
+            f"  stop that program, or choose another port: {PORT_VARIABLES[name]} on a fresh LCT_HOME, or the "
+            f"port in {home / 'services.json'}"
+        )
+    server.start()
+    progress(f"{name}: started on 127.0.0.1:{server.port}{where}")
 
 
 def up(settings: Settings, progress: Progress = print, replica: bool = False) -> Urls:
@@ -191,14 +210,14 @@ def up(settings: Settings, progress: Progress = print, replica: bool = False) ->
         if not server.is_initialized():
             progress(f"postgres: initialising {server.data_dir}")
             server.initialize()
-        _ensure_running("postgres", server, progress, where=f" ({server.data_dir})")
+        _ensure_running("postgres", server, settings.home, progress, where=f" ({server.data_dir})")
     else:
         progress("postgres: external (LCT_DATABASE_URL), nothing started")
     if settings.uses_embedded_redis:
         if state.redis_port is None:
             state.redis_port = _chosen_port("LCT_REDIS_PORT")
             state.save(settings.home)
-        _ensure_running("redis", embedded_redis(settings, state), progress)
+        _ensure_running("redis", embedded_redis(settings, state), settings.home, progress)
     else:
         progress("redis: external (LCT_REDIS_URL), nothing started")
     urls = resolve_urls(settings)
@@ -219,7 +238,9 @@ def _up_replica(settings: Settings, state: StackState, *, create: bool, progress
     """Start the embedded replica, making it first when `create` and there is none; True if one was made."""
     replica = embedded_replica(settings, state)
     if replica.is_initialized() and state.replica_port is not None:
-        _ensure_running("postgres replica", replica, progress)
+        _ensure_running("postgres replica", replica, settings.home, progress)
+        if adopt_replication_role(embedded_postgres(settings, state), replica, REPLICA_SLOT):
+            progress(f"postgres replica: now streams as its own role {REPLICA_SLOT}, no longer as the superuser")
         return False
     if not create:
         return False
@@ -278,10 +299,14 @@ class ServiceStatus:
 def status(settings: Settings) -> list[ServiceStatus]:
     state = StackState.load(settings.home)
     rows: list[ServiceStatus] = []
-    if settings.uses_embedded_postgres:
+    # Servers are built only once set up: building one creates its secret, and `status` writes nothing.
+    if settings.uses_embedded_postgres and state.postgres_port is None:
+        rows.append(ServiceStatus("postgres", "embedded", False, "not set up (`lct up`)"))
+    elif settings.uses_embedded_postgres:
         server = embedded_postgres(settings, state)
-        where = f"127.0.0.1:{state.postgres_port} ({server.data_dir})" if state.postgres_port else "not set up"
-        rows.append(ServiceStatus("postgres", "embedded", server.is_running(), where))
+        rows.append(
+            ServiceStatus("postgres", "embedded", server.is_running(), f"127.0.0.1:{server.port} ({server.data_dir})")
+        )
     else:
         rows.append(ServiceStatus("postgres", "external", None, _redacted(settings.database_url or "")))
     if settings.replica_url:
@@ -290,17 +315,15 @@ def status(settings: Settings) -> list[ServiceStatus]:
         replica = embedded_replica(settings, state)
         where = f"127.0.0.1:{state.replica_port} ({replica.data_dir}, replica of postgres)"
         rows.append(ServiceStatus("replica", "embedded", replica.is_running(), where))
-    if settings.uses_embedded_redis:
+    if settings.uses_embedded_redis and state.redis_port is None:
+        rows.append(ServiceStatus("redis", "embedded", False, "not set up (`lct up`)"))
+    elif settings.uses_embedded_redis:
         cache = embedded_redis(settings, state)
-        where = f"127.0.0.1:{state.redis_port}" if state.redis_port else "not set up"
-        rows.append(ServiceStatus("redis", "embedded", cache.is_running(), where))
+        rows.append(ServiceStatus("redis", "embedded", cache.is_running(), f"127.0.0.1:{cache.port}"))
     else:
         rows.append(ServiceStatus("redis", "external", None, _redacted(settings.redis_url or "")))
     return rows
 
 
 def _redacted(url: str) -> str:
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:
-        return url.split("@")[-1]
+    return redacted(url)

@@ -13,6 +13,7 @@ from lct_pipelines.db.data_dictionary import regenerate_data_dictionary
 from lct_pipelines.db.urls import libpq_dsn
 from lct_pipelines.project import dagster_yaml, data_dictionary_dir
 from lct_pipelines.services import stack
+from lct_pipelines.services.home_lock import exclusive_home
 from lct_pipelines.services.replica import wait_for_catch_up
 from lct_pipelines.services.secrets_store import get_or_create_secret
 from lct_pipelines.services.settings import Settings
@@ -42,8 +43,14 @@ def bring_up(settings: Settings, progress: Callable[[str], None] = print, replic
     """Start (or reuse) the servers, apply migrations, deploy the warehouse views, export the environment; returns it.
 
     `replica`: also make the embedded streaming replica (see stack.up). On the embedded primary the
-    warehouse's read-only role gets its generated password (LCT_READER_URL).
+    warehouse's read-only role gets its generated password (LCT_READER_URL). One at a time per LCT_HOME
+    (a second waits): two at once on a fresh home raced on initdb.
     """
+    with exclusive_home(settings.home, on_wait=progress):
+        return _bring_up(settings, progress, replica)
+
+
+def _bring_up(settings: Settings, progress: Callable[[str], None], replica: bool) -> dict[str, str]:
     urls = stack.up(settings, progress=progress, replica=replica)
     before = migrate.current(urls.database_url)
     migrate.upgrade(urls.database_url)
