@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from lct_pipelines.cli.errors import DATABASE_LOST, EXIT_FAILED_RUN, UserError, postgres_unreachable
+from lct_pipelines.cli.errors import EXIT_FAILED_RUN, UserError, database_lost, postgres_unreachable
 from lct_pipelines.project import workspace_yaml
 from lct_pipelines.services import stack
 from lct_pipelines.services.settings import Settings
@@ -134,9 +134,12 @@ def run(args: argparse.Namespace) -> int:
         reap_dead_runs(instance, database_url, by="lct run", say=lambda m: print(f"run: {m}", flush=True))
         try:
             outcomes = run_years(defs, instance, years, progress=lambda m: print(m, flush=True), csv=args.csv)
-        except DATABASE_LOST as err:
+        except Exception as err:
+            lost = database_lost(err)
+            if lost is None:
+                raise
             raise UserError(
-                f"run stopped: lost PostgreSQL ({postgres_unreachable(err)})\n"
+                f"run stopped: lost PostgreSQL ({postgres_unreachable(lost)})\n"
                 "  nothing half-written was kept; start it (`lct up`) and run `lct run` again",
                 exit_code=EXIT_FAILED_RUN,
             ) from err

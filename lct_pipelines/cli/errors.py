@@ -8,6 +8,7 @@ too. Anything else is a bug and keeps its traceback.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import sys
@@ -62,6 +63,32 @@ def postgres_unreachable(error: BaseException) -> str:
     return f"{match['host']}:{match['port']}: {reason}"
 
 
+def database_lost(error: BaseException | None) -> BaseException | None:
+    """The connection failure behind `error`, if one is in its chain (Dagster's storage wraps them in its own
+    exceptions after retrying)."""
+    while error is not None:
+        if isinstance(error, DATABASE_LOST):
+            return error
+        error = error.__cause__ or error.__context__
+    return None
+
+
+class _RootErrorsOnly(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.name != "root" or record.levelno >= logging.ERROR
+
+
+_ROOT_ERRORS_ONLY = _RootErrorsOnly()
+
+
+def quiet_library_logging() -> None:
+    """Libraries that log straight on the root logger (dagster-postgres says each retry of a lost connection)
+    print only errors; LCT_DEBUG=1 shows everything."""
+    root = logging.getLogger()
+    if not debug_enabled() and _ROOT_ERRORS_ONLY not in root.filters:
+        root.addFilter(_ROOT_ERRORS_ONLY)
+
+
 def _postgres_message(error: BaseException) -> str:
     where = postgres_unreachable(error)
     if "password authentication failed" in where:
@@ -99,8 +126,9 @@ def explain(error: BaseException) -> Explained | None:
         return Explained(str(error), error.exit_code)
     if isinstance(error, SettingsError | WarehouseSettingsError | QueryParameterError):
         return Explained(str(error))
-    if isinstance(error, DATABASE_LOST):
-        return Explained(_postgres_message(error))
+    lost = database_lost(error)
+    if lost is not None:
+        return Explained(_postgres_message(lost))
     if isinstance(error, redis.ConnectionError | redis.TimeoutError | redis.AuthenticationError):
         return Explained(f"cannot use Redis: {first_line(error)}\n  start it (`lct up`) or correct LCT_REDIS_URL")
     if isinstance(error, PostgresServiceError | RedisServiceError):

@@ -94,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    errors.quiet_library_logging()
     if getattr(args, "data_dir", None):
         os.environ["LCT_DATA_DIR"] = os.path.abspath(args.data_dir)
     try:

@@ -178,18 +178,23 @@ def _chosen_port(variable: str) -> int:
 PORT_VARIABLES = {"postgres": "LCT_PG_PORT", "postgres replica": "LCT_REPLICA_PORT", "redis": "LCT_REDIS_PORT"}
 
 
+def _check_port(name: str, server: EmbeddedPostgres | EmbeddedRedis, home: Path) -> None:
+    """A server that is not running needs its port free: say which, and how to choose another."""
+    if not server.is_running() and not port_is_free(server.port):
+        raise PortTakenError(
+            f"{name} cannot start: port {server.port} on 127.0.0.1 is taken by another program\n"
+            f"  stop that program, or choose another port: {PORT_VARIABLES[name]} on a fresh LCT_HOME, or the "
+            f"port in {home / 'services.json'}"
+        )
+
+
 def _ensure_running(
     name: str, server: EmbeddedPostgres | EmbeddedRedis, home: Path, progress: Progress, *, where: str = ""
 ) -> None:
     if server.is_running():
         progress(f"{name}: already running on 127.0.0.1:{server.port}")
         return
-    if not port_is_free(server.port):
-        raise PortTakenError(
-            f"{name} cannot start: port {server.port} on 127.0.0.1 is taken by another program\n"
-            f"  stop that program, or choose another port: {PORT_VARIABLES[name]} on a fresh LCT_HOME, or the "
-            f"port in {home / 'services.json'}"
-        )
+    _check_port(name, server, home)
     server.start()
     progress(f"{name}: started on 127.0.0.1:{server.port}{where}")
 
@@ -207,6 +212,7 @@ def up(settings: Settings, progress: Progress = print, replica: bool = False) ->
             state.postgres_port = _chosen_port("LCT_PG_PORT")
             state.save(settings.home)
         server = embedded_postgres(settings, state)
+        _check_port("postgres", server, settings.home)  # before initdb, which takes seconds
         if not server.is_initialized():
             progress(f"postgres: initialising {server.data_dir}")
             server.initialize()

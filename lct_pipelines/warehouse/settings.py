@@ -47,7 +47,7 @@ class WarehouseSettings:
             if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
                 raise WarehouseSettingsError(f"{_label(item.name)} must be a number, got {value!r}")
             if not low <= value <= high:
-                raise WarehouseSettingsError(f"{_label(item.name)} must be between {low:g} and {high:g}, got {value}")
+                raise WarehouseSettingsError(f"{_label(item.name)} must be between {low} and {high}, got {value}")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> WarehouseSettings:
