@@ -10,6 +10,7 @@ import itertools
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +22,8 @@ from lct_pipelines.db import migrate
 from lct_pipelines.services.embedded_postgres import DEFAULT_TUNING, EmbeddedPostgres
 from lct_pipelines.services.embedded_redis import EmbeddedRedis
 from lct_pipelines.services.ports import free_port
+from lct_pipelines.services.replica import create_replica, drop_replica
+from lct_pipelines.warehouse.roles import ensure_reader_role
 
 TEMPLATE_DATABASE = "lct_template"
 _database_numbers = itertools.count(1)
@@ -29,6 +32,7 @@ _database_numbers = itertools.count(1)
 TEST_TUNING = {**DEFAULT_TUNING, "fsync": "off", "full_page_writes": "off", "shared_buffers": "128MB"}
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+REPLICA_SLOT = "lct_test_replica"
 
 
 def server_root(prefix: str) -> Path:
@@ -146,3 +150,51 @@ def dagster_env(
     monkeypatch.setenv("DAGSTER_HOME", dagster_home)
     yield {**lct_env, "DAGSTER_PG_URL": url, "DAGSTER_HOME": dagster_home}
     drop_database(pg_server, name)
+
+
+# --- the session's streaming replica and read-only role (the warehouse and fault tests) ------------------
+
+
+def primary_lsn(server: EmbeddedPostgres) -> str:
+    conn = psycopg2.connect(server.dsn())
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT pg_current_wal_lsn()")
+            return cur.fetchone()[0]
+    finally:
+        conn.close()
+
+
+def wait_for_replay(primary: EmbeddedPostgres, replica: EmbeddedPostgres, timeout: float = 30) -> None:
+    """Block until the replica has replayed everything the primary wrote so far."""
+    target = primary_lsn(primary)
+    deadline = time.monotonic() + timeout
+    conn = psycopg2.connect(replica.dsn())
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:
+            while True:
+                cur.execute("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", (target,))
+                if cur.fetchone()[0]:
+                    return
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"replica did not replay past {target} in {timeout}s")
+                time.sleep(0.02)
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="session")
+def replica_server(pg_server: EmbeddedPostgres) -> Iterator[EmbeddedPostgres]:
+    root = server_root("lct-test-replica-")
+    replica = create_replica(pg_server, root / "replica", free_port(), REPLICA_SLOT)
+    yield replica
+    drop_replica(pg_server, replica, REPLICA_SLOT)
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def reader_password(pg_server: EmbeddedPostgres) -> str:
+    password = "reader-" + os.urandom(8).hex()
+    ensure_reader_role(pg_server.url("postgres"), password)
+    return password

@@ -1,4 +1,4 @@
-"""Warehouse fixtures: a streaming replica of the session's primary, the reader role, and demo databases.
+"""Warehouse fixtures: demo databases, Redis and service factories (the replica and the reader role: tests/conftest.py).
 
 Each module that needs data gets its own database cloned from the migrated
 template and filled with a few hundred demo students (~40,000 submissions),
@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -22,13 +20,17 @@ from lct_pipelines.demo.platform import generate_platform_data
 from lct_pipelines.services.embedded_postgres import EmbeddedPostgres
 from lct_pipelines.services.embedded_redis import EmbeddedRedis
 from lct_pipelines.services.ports import free_port
-from lct_pipelines.services.replica import create_replica, drop_replica
-from lct_pipelines.warehouse.roles import READER_ROLE, ensure_reader_role
+from lct_pipelines.warehouse.roles import READER_ROLE
 from lct_pipelines.warehouse.service import WarehouseService
 from lct_pipelines.warehouse.views import create_views
-from tests.conftest import create_database, drop_database, server_root
+from tests.conftest import (  # noqa: F401  (re-exported: the warehouse tests import them from here)
+    REPLICA_SLOT,
+    create_database,
+    drop_database,
+    primary_lsn,
+    wait_for_replay,
+)
 
-REPLICA_SLOT = "lct_test_replica"
 DEMO_STUDENTS = 400
 # The warehouse tests keep their cache entries in their own Redis database of the session server.
 REDIS_DB = 9
@@ -45,51 +47,6 @@ class WarehouseDb:
     @property
     def admin_dsn(self) -> str:
         return self.admin_url.replace("postgresql+psycopg2://", "postgresql://")
-
-
-def primary_lsn(server: EmbeddedPostgres) -> str:
-    conn = psycopg2.connect(server.dsn())
-    try:
-        with conn.cursor() as cur:
-            cur.execute("SELECT pg_current_wal_lsn()")
-            return cur.fetchone()[0]
-    finally:
-        conn.close()
-
-
-def wait_for_replay(primary: EmbeddedPostgres, replica: EmbeddedPostgres, timeout: float = 30) -> None:
-    """Block until the replica has replayed everything the primary wrote so far."""
-    target = primary_lsn(primary)
-    deadline = time.monotonic() + timeout
-    conn = psycopg2.connect(replica.dsn())
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cur:
-            while True:
-                cur.execute("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", (target,))
-                if cur.fetchone()[0]:
-                    return
-                if time.monotonic() > deadline:
-                    raise TimeoutError(f"replica did not replay past {target} in {timeout}s")
-                time.sleep(0.02)
-    finally:
-        conn.close()
-
-
-@pytest.fixture(scope="session")
-def replica_server(pg_server: EmbeddedPostgres) -> Iterator[EmbeddedPostgres]:
-    root = server_root("lct-test-replica-")
-    replica = create_replica(pg_server, root / "replica", free_port(), REPLICA_SLOT)
-    yield replica
-    drop_replica(pg_server, replica, REPLICA_SLOT)
-    shutil.rmtree(root, ignore_errors=True)
-
-
-@pytest.fixture(scope="session")
-def reader_password(pg_server: EmbeddedPostgres) -> str:
-    password = "reader-" + os.urandom(8).hex()
-    ensure_reader_role(pg_server.url("postgres"), password)
-    return password
 
 
 def build_warehouse_db(server: EmbeddedPostgres, reader_password: str, students: int = DEMO_STUDENTS) -> WarehouseDb:
