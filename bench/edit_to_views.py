@@ -51,8 +51,10 @@ def _env() -> dict[str, str]:
     return {key: value.strip("'\"") for key, value in pairs}
 
 
-def _start_ui(env: dict[str, str], log: Path) -> tuple[subprocess.Popen, float]:
+def start_ui(env: dict[str, str], log: Path, timeout: float = 180) -> tuple[subprocess.Popen, str, float]:
+    """`lct ui` on a free port in a process group of its own; the process, its URL and the seconds to answer."""
     port = free_port()
+    url = f"http://127.0.0.1:{port}"
     started = time.perf_counter()
     process = subprocess.Popen(
         [LCT, "ui", "--port", str(port)],
@@ -61,14 +63,16 @@ def _start_ui(env: dict[str, str], log: Path) -> tuple[subprocess.Popen, float]:
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    while time.perf_counter() - started < 180:
+    while time.perf_counter() - started < timeout:
+        if process.poll() is not None:
+            raise RuntimeError(f"lct ui exited ({process.returncode}); see {log}")
         try:
-            if requests.get(f"http://127.0.0.1:{port}/server_info", timeout=1).ok:
-                return process, time.perf_counter() - started
+            if requests.get(f"{url}/server_info", timeout=1).ok:
+                return process, url, time.perf_counter() - started
         except requests.RequestException:
             time.sleep(0.5)
     os.killpg(process.pid, signal.SIGTERM)
-    raise RuntimeError(f"lct ui did not answer within 180 s; see {log}")
+    raise RuntimeError(f"lct ui did not answer within {timeout:.0f} s; see {log}")
 
 
 def _candidates(url: str, count: int) -> list[str]:
@@ -113,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     env = {**os.environ, **_env()}
     os.environ.update(env)
     log = Path(env["LCT_HOME"]) / "edit_to_views_ui.log"
-    process, ready = _start_ui(env, log)
+    process, _url, ready = start_ui(env, log)
     print(f"lct ui ready in {ready:.1f} s (log {log})", flush=True)
     samples = []
     try:
