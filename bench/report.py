@@ -90,6 +90,8 @@ ANALYSIS: dict[str, str] = {
 def _number(value: float | None, unit: str) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "n/a"
+    if unit == "errors":
+        return f"{value:,.0f}"
     if unit == "MB":
         return f"{value:,.0f} MB" if value >= 100 else f"{value:,.2f} MB"
     if unit == "ms":

@@ -93,5 +93,13 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         "the same tables as CSV",
         "report the size ratio (the replaced system claimed 70-80% smaller)",
     ),
+    Benchmark(
+        "P8",
+        "50 readers during a rollup refresh",
+        "bench.p8_load",
+        "50 threads through one WarehouseService (no cache) while refresh_rollups() runs",
+        "the same readers with no refresh",
+        "0 errors; p95 and max reported",
+    ),
 )
 BY_ID: dict[str, Benchmark] = {b.id: b for b in BENCHMARKS}
