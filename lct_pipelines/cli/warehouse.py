@@ -168,7 +168,7 @@ def refresh_rollups(args: argparse.Namespace) -> int:
 
     from lct_pipelines.assets.warehouse import CACHE_INVALIDATION_KEY
     from lct_pipelines.cli.commands import _settings
-    from lct_pipelines.cli.launch import run_job, step_failures
+    from lct_pipelines.cli.launch import run_job, run_warnings, step_failures
     from lct_pipelines.definitions import defs
     from lct_pipelines.jobs import WAREHOUSE_REFRESH_JOB
     from lct_pipelines.services.up import bring_up
@@ -178,6 +178,7 @@ def refresh_rollups(args: argparse.Namespace) -> int:
     _say(f"warehouse refresh: running {WAREHOUSE_REFRESH_JOB} ...")
     with dg.DagsterInstance.get() as instance:
         result = run_job(defs, instance, WAREHOUSE_REFRESH_JOB, launched_by="lct warehouse refresh")
+        warnings = run_warnings(instance, result.run_id)
     for event in result.get_asset_materialization_events():
         key = event.asset_key
         metadata = {k: v.value for k, v in event.materialization.metadata.items()}
@@ -189,6 +190,8 @@ def refresh_rollups(args: argparse.Namespace) -> int:
             continue
         how = "created" if metadata.get("created") else f"refreshed in {metadata.get('refresh_seconds', 0):.2f}s"
         _say(f"  {key.to_user_string():<38} {how:<20} {metadata['dagster/row_count']:>10,} rows  {metadata['size']}")
+    for warning in warnings:
+        _say(f"  warning: {warning}")
     for failure in step_failures(result):
         _say(f"  failed: {failure}")
     mark = "done" if result.success else "FAILED"
