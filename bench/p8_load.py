@@ -7,9 +7,10 @@ every call reaches the rollups the refresh is rewriting), each asking the eight 
 - ours: the readers while `service.refresh_rollups()` refreshes every rollup CONCURRENTLY (the daily job);
 - quiet: the same readers for the same number of calls with no refresh running.
 
-Every call is timed in the client, call to rows; an exception of any kind is an error (the goal is none).
-A reader's answer must equal the quiet answer to the same question: a refresh of unchanged data changes no
-answer, and CONCURRENTLY never shows a half-refreshed rollup.
+Every call is timed in the client, call to rows; an exception of any kind is an error (the goal is none),
+and the first of each kind is kept in the notes. Answers are not compared with the quiet ones: the
+rollups' windows are relative to the time of the refresh and several queries' to now(), so an answer moves
+with the clock (a first version that compared them counted thousands of "errors" that were windows moving).
 """
 
 from __future__ import annotations
@@ -31,12 +32,11 @@ GOAL_ERRORS = 0
 
 
 class Load:
-    """READERS threads asking the queries in turn until told to stop; latencies (ms), errors, answers."""
+    """READERS threads asking the queries in turn until told to stop; latencies (ms) and errors."""
 
-    def __init__(self, service: Any, params: dict[str, dict[str, Any]], answers: dict[str, Any] | None) -> None:
+    def __init__(self, service: Any, params: dict[str, dict[str, Any]]) -> None:
         self.service = service
         self.params = list(params.items())
-        self.answers = answers
         self.latencies: list[float] = []
         self.errors: list[str] = []
         self._lock = threading.Lock()
@@ -48,17 +48,14 @@ class Load:
             name, given = self.params[(offset + done) % len(self.params)]
             started = time.perf_counter()
             try:
-                rows = self.service.query(name, **given).rows
+                self.service.query(name, **given)
             except Exception as error:  # every failure counts; the goal is none
                 with self._lock:
-                    self.errors.append(f"{name}: {type(error).__name__}: {str(error).splitlines()[0]}")
+                    self.errors.append(f"{name}: {type(error).__name__}: {(str(error).splitlines() or [''])[0]}")
             else:
                 elapsed = (time.perf_counter() - started) * 1000
-                wrong = self.answers is not None and rows != self.answers[name]
                 with self._lock:
                     self.latencies.append(elapsed)
-                    if wrong:
-                        self.errors.append(f"{name}: an answer differs from the quiet one")
             done += 1
 
     def run(self, *, calls_each: int | None = None, during: Callable[[], Any] | None = None) -> Any:
@@ -106,14 +103,15 @@ def run(bench: Bench) -> list[Figure]:
     refreshes: list[float] = []
     # No slow-query warning per call: under 50 threads on two cores, calls wait their turn by design.
     with WarehouseService(reader_url, admin_url=admin_url, slow_query_ms=3_600_000) as service:
-        answers = {name: service.query(name, **given).rows for name, given in params.items()}
+        for name, given in params.items():
+            service.query(name, **given)  # the pool's connections and the plans warmed for both sides
         for run_number in range(bench.runs):
-            busy = Load(service, params, answers)
+            busy = Load(service, params)
             started = time.perf_counter()
             busy.run(during=service.refresh_rollups)
             refreshes.append(time.perf_counter() - started)
             calls_each = max(1, len(busy.latencies) // READERS)
-            quiet = Load(service, params, answers)
+            quiet = Load(service, params)
             quiet.run(calls_each=calls_each)
             busy_ms += busy.latencies
             quiet_ms += quiet.latencies
@@ -137,7 +135,7 @@ def run(bench: Bench) -> list[Figure]:
             unit="errors",
             goal=f"{GOAL_ERRORS} errors",
             met=len(errors) == GOAL_ERRORS,
-            notes="; ".join(errors[:5]) or "no call failed, every answer equal to the quiet one",
+            notes="; ".join(sorted({e.split(": ", 1)[1] for e in errors})[:5]) or "no call failed",
         ),
         Figure(
             id="P8.latency",
