@@ -27,7 +27,14 @@ EXTERNAL = ("LCT_DATABASE_URL", "DAGSTER_PG_URL", "LCT_REDIS_URL", "LCT_REPLICA_
 def test_postgres_stopped_under_a_run_then_lct_up_and_a_clean_rerun(
     server_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    env = environment({"LCT_HOME": str(server_dir / "home"), "LCT_DATA_DIR": str(server_dir / "data")}, EXTERNAL)
+    env = environment(
+        {
+            "LCT_HOME": str(server_dir / "home"),
+            "LCT_DATA_DIR": str(server_dir / "data"),
+            "LCT_DATA_DICTIONARY_DIR": str(tmp_path / "data-dictionaries"),  # a migrating `lct up` writes one
+        },
+        EXTERNAL,
+    )
     settings = Settings.from_env(env)
     land_year(settings.data_dir)
     try:
