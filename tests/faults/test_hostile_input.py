@@ -184,7 +184,11 @@ BAD_QUERIES = [
         ["teacher_workload", "--date-from", "2024-05-02", "--date-to", "2024-05-01"],
         "date_from 2024-05-02 is after date_to 2024-05-01",
     ),
-    BadQuery("window not rolled up", ["top_performers", "--days-back", "45"], "invalid choice: 45"),
+    BadQuery(
+        "window not rolled up",
+        ["top_performers", "--days-back", "45"],
+        "days_back 45 is not a precomputed window; available: 7, 30, 90, 365 days",
+    ),
     BadQuery(
         "injection in a choice",
         ["class_trends", "--granularity", "week'; DROP TABLE platform.students; --"],
