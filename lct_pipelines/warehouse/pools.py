@@ -1,9 +1,10 @@
 """Pooled, thread-safe psycopg2 connections to one server (primary or replica), as the reader role.
 
-SQLAlchemy's QueuePool does the pooling: it blocks when every connection is in
-use (psycopg2's ThreadedConnectionPool raises instead), pings a connection
-before lending it (so a restarted server costs one reconnect, not an error),
-and rolls back whatever a borrower left open.
+SQLAlchemy's QueuePool does the pooling: it pings a connection before lending
+it (so a restarted server costs one reconnect, not an error) and rolls back
+whatever a borrower left open. A FairGate in front of it makes borrowers wait
+their turn in order when every connection is in use (the pool alone let some
+wait out its timeout while others went round again).
 """
 
 from __future__ import annotations
@@ -16,11 +17,16 @@ from contextlib import contextmanager
 from psycopg2.extensions import connection as PgConnection
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.pool import QueuePool
+
+from lct_pipelines.warehouse.fair_gate import FairGate
 
 APPLICATION_NAME = "lct_warehouse"
 # libpq rounds connect_timeout below 2 s up to 2 s; a TCP probe enforces shorter ones (see reachable()).
 LIBPQ_MIN_CONNECT_TIMEOUT = 2
+# How long a borrower waits for its turn when every connection is in use.
+POOL_TIMEOUT_SECONDS = 30
 
 
 class ReadPool:
@@ -38,12 +44,14 @@ class ReadPool:
         self.host = parsed.host or "127.0.0.1"
         self.port = parsed.port or 5432
         self.connect_timeout_seconds = connect_timeout_seconds
+        self._size = size
+        self._gate = FairGate(2 * size)  # the pool's size plus its overflow: the pool itself never waits
         self._engine: Engine = create_engine(
             parsed,
             poolclass=QueuePool,
             pool_size=size,
             max_overflow=size,
-            pool_timeout=30,
+            pool_timeout=POOL_TIMEOUT_SECONDS,
             pool_pre_ping=True,
             connect_args={
                 "application_name": application_name,
@@ -54,11 +62,19 @@ class ReadPool:
     @contextmanager
     def connection(self) -> Iterator[PgConnection]:
         """A psycopg2 connection in a fresh transaction; rolled back and returned to the pool afterwards."""
-        fairy = self._engine.raw_connection()
+        if not self._gate.acquire(POOL_TIMEOUT_SECONDS):
+            raise PoolTimeoutError(
+                f"no connection to {self.host}:{self.port} free within {POOL_TIMEOUT_SECONDS} s "
+                f"(all {2 * self._size} in use)"
+            )
         try:
-            yield fairy.driver_connection  # type: ignore[misc]
+            fairy = self._engine.raw_connection()
+            try:
+                yield fairy.driver_connection  # type: ignore[misc]
+            finally:
+                fairy.close()
         finally:
-            fairy.close()
+            self._gate.release()
 
     def reachable(self) -> bool:
         """Whether the server accepts a TCP connection within connect_timeout_seconds (cheap, no login)."""
