@@ -7,7 +7,7 @@ from lct_pipelines.assets.enrichment import ENRICHMENT_ASSETS
 from lct_pipelines.assets.lct import LCT_ASSETS, LCT_CHECKS
 from lct_pipelines.assets.nces import NCES_ASSETS, RAW_FILE_SPECS
 from lct_pipelines.assets.warehouse import PLATFORM_SOURCE_SPECS, WAREHOUSE_ASSETS
-from lct_pipelines.jobs import JOBS
+from lct_pipelines.jobs import JOBS, RUN_EXECUTOR
 from lct_pipelines.resources import LandingZoneResource, PostgresResource, WarehouseResource
 from lct_pipelines.schedules import SCHEDULES
 from lct_pipelines.sensors import SENSORS
@@ -26,6 +26,8 @@ defs = dg.Definitions(
     jobs=JOBS,
     schedules=SCHEDULES,
     sensors=SENSORS,
+    # Runs launched from an asset page, a group or a backfill use Dagster's implicit asset job: same executor.
+    executor=RUN_EXECUTOR,
     resources={
         "postgres": PostgresResource(url=dg.EnvVar("LCT_DATABASE_URL")),
         "landing": LandingZoneResource(data_dir=dg.EnvVar("LCT_DATA_DIR")),

@@ -1,7 +1,8 @@
 """Every job, selected by the asset groups and keys the assets declare, and the tags their runs carry.
 
-In-process executor everywhere: a step under the multiprocess executor costs ~2 s of imports (platform notes),
-and each job is one to a few heavy steps.
+One executor for every job, chosen by LCT_EXECUTOR (lct_pipelines/executors/): in-process by default, as a
+step under the multiprocess executor costs ~2 s of imports (platform notes) and each job is one to a few
+heavy steps; `celery` spreads the steps over `lct worker` processes, on one machine or many.
 """
 
 import dagster as dg
@@ -15,6 +16,10 @@ from lct_pipelines.assets.constants import (
     NCES_GROUP,
 )
 from lct_pipelines.assets.warehouse import CACHE_INVALIDATION_KEY, CACHE_WARMUP_KEY, ROLLUP_KEYS, STATISTICS_KEY
+from lct_pipelines.executors import chosen_executor
+
+# The jobs' executor, and (definitions.py) that of the runs the UI launches from an asset page or a backfill.
+RUN_EXECUTOR = chosen_executor()
 
 # --- run tags ---------------------------------------------------------------------------------------------------
 
@@ -51,7 +56,7 @@ def _calculation_mode(mode: str) -> dict:
 lct_pipeline_job = dg.define_asset_job(
     name=LCT_PIPELINE_JOB,
     selection=dg.AssetSelection.groups(NCES_GROUP, ENRICHMENT_GROUP, *CALCULATION_GROUPS),
-    executor_def=dg.in_process_executor,
+    executor_def=RUN_EXECUTOR,
     description="One school year end to end: import the NCES files, refresh the enrichment inputs, compute LCT, "
     "run the QA checks, then (if the blocking checks pass) refresh the views and write the exports.",
 )
@@ -59,14 +64,14 @@ lct_pipeline_job = dg.define_asset_job(
 nces_import_job = dg.define_asset_job(
     name=NCES_IMPORT_JOB,
     selection=dg.AssetSelection.groups(NCES_GROUP, ENRICHMENT_GROUP),
-    executor_def=dg.in_process_executor,
+    executor_def=RUN_EXECUTOR,
     description="Import one school year of NCES CCD files and refresh the enrichment inputs.",
 )
 
 lct_incremental_job = dg.define_asset_job(
     name=LCT_INCREMENTAL_JOB,
     selection=dg.AssetSelection.groups(*CALCULATION_GROUPS),
-    executor_def=dg.in_process_executor,
+    executor_def=RUN_EXECUTOR,
     config=_calculation_mode("incremental"),
     description="Recompute only the districts whose inputs changed since the last calculation of the year "
     "(launched by the enrichment sensor), then, if the blocking checks pass, refresh the views and rewrite "
@@ -76,7 +81,7 @@ lct_incremental_job = dg.define_asset_job(
 lct_recompute_job = dg.define_asset_job(
     name=LCT_RECOMPUTE_JOB,
     selection=dg.AssetSelection.groups(*CALCULATION_GROUPS),
-    executor_def=dg.in_process_executor,
+    executor_def=RUN_EXECUTOR,
     config=_calculation_mode("full"),
     description="Recompute every district of the year from the imported data (no re-import), then refresh the "
     "views and rewrite the exports: the nightly safety net behind the incremental runs.",
@@ -85,7 +90,7 @@ lct_recompute_job = dg.define_asset_job(
 data_dictionary_job = dg.define_asset_job(
     name=DATA_DICTIONARY_JOB,
     selection=dg.AssetSelection.groups(DOCS_GROUP),
-    executor_def=dg.in_process_executor,
+    executor_def=RUN_EXECUTOR,
     description="Regenerate the database data dictionary (docs/data-dictionaries/).",
 )
 
@@ -102,7 +107,7 @@ WARMUP_RETRY_POLICY = dg.RetryPolicy(max_retries=2, delay=15)
 warehouse_refresh_job = dg.define_asset_job(
     name=WAREHOUSE_REFRESH_JOB,
     selection=dg.AssetSelection.assets(*ROLLUP_KEYS, CACHE_INVALIDATION_KEY),
-    executor_def=dg.in_process_executor,
+    executor_def=RUN_EXECUTOR,
     op_retry_policy=REFRESH_RETRY_POLICY,
     description="Refresh the warehouse rollups (CONCURRENTLY, two at a time, in dependency order), then fence and "
     "invalidate the Redis query cache once the replica has replayed the refresh.",
@@ -111,14 +116,14 @@ warehouse_refresh_job = dg.define_asset_job(
 warehouse_statistics_job = dg.define_asset_job(
     name=WAREHOUSE_STATISTICS_JOB,
     selection=dg.AssetSelection.assets(STATISTICS_KEY),
-    executor_def=dg.in_process_executor,
+    executor_def=RUN_EXECUTOR,
     description="Record the size and row count of every rollup and platform table (from the catalogs).",
 )
 
 warehouse_cache_warmup_job = dg.define_asset_job(
     name=WAREHOUSE_CACHE_WARMUP_JOB,
     selection=dg.AssetSelection.assets(CACHE_WARMUP_KEY),
-    executor_def=dg.in_process_executor,
+    executor_def=RUN_EXECUTOR,
     op_retry_policy=WARMUP_RETRY_POLICY,
     description="Answer the common dashboard queries with their default parameters into the Redis cache.",
 )

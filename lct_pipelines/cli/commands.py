@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import text
 
 from lct_pipelines.cli.errors import EXIT_FAILED_RUN, UserError, database_lost, postgres_unreachable
+from lct_pipelines.db.urls import redacted
 from lct_pipelines.project import workspace_yaml
 from lct_pipelines.services import stack
 from lct_pipelines.services.settings import Settings
@@ -239,6 +240,31 @@ def ui(args: argparse.Namespace) -> int:
     print(f"ui: http://127.0.0.1:{args.port} (webserver + daemon; Ctrl-C stops both)", flush=True)
     # exec: dagster dev gets our signals directly and takes its code server down with it.
     os.execve(command[0], command, {**os.environ, **env_vars})
+
+
+def worker(args: argparse.Namespace) -> int:
+    import redis
+
+    from lct_pipelines.cli.worker import node_name, run_worker
+    from lct_pipelines.services.up import prepare_dagster_home
+
+    settings = _settings()
+    try:
+        env_vars = stack.environment(settings)
+    except RuntimeError as err:
+        raise UserError(str(err)) from err
+    broker_url = env_vars["LCT_REDIS_URL"]
+    if not broker_url:
+        raise UserError(f"no Redis for the Celery broker: run `lct up` or set LCT_REDIS_URL (LCT_HOME={settings.home})")
+    where = redacted(broker_url)
+    try:
+        redis.Redis.from_url(broker_url, socket_connect_timeout=2).ping()
+    except redis.RedisError as err:
+        raise UserError(f"Redis at {where} does not answer ({err}): run `lct up` or check LCT_REDIS_URL") from err
+    prepare_dagster_home(settings)
+    os.environ.update(env_vars)
+    print(f"worker: {node_name(args.name)} serving queue dagster on {where}, {args.concurrency} at a time", flush=True)
+    return run_worker(args, broker_url)
 
 
 def enrich(args: argparse.Namespace) -> int:

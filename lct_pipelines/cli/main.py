@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from lct_pipelines.cli import commands, docs, enrich, errors, query, warehouse
+from lct_pipelines.cli import commands, docs, enrich, errors, query, warehouse, worker
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -20,7 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="lct",
         description="Learning Connection Time pipelines and the analytics warehouse, on Dagster.",
         epilog="Environment: LCT_HOME (default ./.lct), LCT_DATA_DIR (default ./data), LCT_DATABASE_URL, "
-        "LCT_REPLICA_URL, LCT_REDIS_URL (external servers; unset = embedded ones started by `lct up`).",
+        "LCT_REPLICA_URL, LCT_REDIS_URL (external servers; unset = embedded ones started by `lct up`), LCT_EXECUTOR.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -84,6 +84,15 @@ def build_parser() -> argparse.ArgumentParser:
     warehouse.add_parser(sub)
     query.add_parser(sub)
     docs.add_parser(sub)
+
+    worker_parser = sub.add_parser(
+        "worker",
+        help="a Celery worker executing the steps of LCT_EXECUTOR=celery runs (broker: the Redis of `lct up`)",
+        description="Start a dagster-celery worker on the project's Redis (LCT_REDIS_URL or the embedded one). "
+        "Runs use it when the code location runs with LCT_EXECUTOR=celery. SIGTERM finishes the steps in "
+        "progress, then stops.",
+    )
+    worker.configure_parser(worker_parser).set_defaults(func=commands.worker)
 
     ui = sub.add_parser("ui", help="serve the Dagster UI and daemon on 127.0.0.1")
     ui.add_argument("--port", type=int, default=3000)

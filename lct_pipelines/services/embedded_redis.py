@@ -68,7 +68,8 @@ class EmbeddedRedis:
             f"logfile {self.data_dir / 'redis.log'}\n"
             f"requirepass {self.password}\n"
             "maxmemory 256mb\n"
-            "maxmemory-policy allkeys-lru\n"
+            # Only keys with a TTL (the cache's) are evicted; Celery's queue lists have none and are kept.
+            "maxmemory-policy volatile-lru\n"
         )
         fd = os.open(self.config_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as handle:

@@ -314,9 +314,9 @@ def status(settings: Settings) -> list[ServiceStatus]:
             ServiceStatus("postgres", "embedded", server.is_running(), f"127.0.0.1:{server.port} ({server.data_dir})")
         )
     else:
-        rows.append(ServiceStatus("postgres", "external", None, _redacted(settings.database_url or "")))
+        rows.append(ServiceStatus("postgres", "external", None, redacted(settings.database_url or "")))
     if settings.replica_url:
-        rows.append(ServiceStatus("replica", "external", None, _redacted(settings.replica_url)))
+        rows.append(ServiceStatus("replica", "external", None, redacted(settings.replica_url)))
     elif state.replica_port is not None and settings.uses_embedded_postgres:
         replica = embedded_replica(settings, state)
         where = f"127.0.0.1:{state.replica_port} ({replica.data_dir}, replica of postgres)"
@@ -327,9 +327,7 @@ def status(settings: Settings) -> list[ServiceStatus]:
         cache = embedded_redis(settings, state)
         rows.append(ServiceStatus("redis", "embedded", cache.is_running(), f"127.0.0.1:{cache.port}"))
     else:
-        rows.append(ServiceStatus("redis", "external", None, _redacted(settings.redis_url or "")))
+        rows.append(ServiceStatus("redis", "external", None, redacted(settings.redis_url or "")))
     return rows
 
 
-def _redacted(url: str) -> str:
-    return redacted(url)
