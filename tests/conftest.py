@@ -12,6 +12,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg2
@@ -133,6 +134,7 @@ def lct_env(
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     monkeypatch.delenv("LCT_REPLICA_URL", raising=False)
+    monkeypatch.delenv("LCT_REPLICA_URLS", raising=False)
     monkeypatch.delenv("DAGSTER_PG_URL", raising=False)
     return env
 
@@ -184,13 +186,22 @@ def wait_for_replay(primary: EmbeddedPostgres, replica: EmbeddedPostgres, timeou
         conn.close()
 
 
+@contextmanager
+def streaming_replica(primary: EmbeddedPostgres, slot: str) -> Iterator[EmbeddedPostgres]:
+    """A streaming replica of `primary` on slot `slot` for the block; stopped, its slot dropped, removed after."""
+    root = server_root(f"{slot}-")
+    replica = create_replica(primary, root / "replica", free_port(), slot)
+    try:
+        yield replica
+    finally:
+        drop_replica(primary, replica, slot)
+        shutil.rmtree(root, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def replica_server(pg_server: EmbeddedPostgres) -> Iterator[EmbeddedPostgres]:
-    root = server_root("lct-test-replica-")
-    replica = create_replica(pg_server, root / "replica", free_port(), REPLICA_SLOT)
-    yield replica
-    drop_replica(pg_server, replica, REPLICA_SLOT)
-    shutil.rmtree(root, ignore_errors=True)
+    with streaming_replica(pg_server, REPLICA_SLOT) as replica:
+        yield replica
 
 
 @pytest.fixture(scope="session")

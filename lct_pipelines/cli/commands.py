@@ -31,7 +31,7 @@ def up(args: argparse.Namespace) -> int:
 
     from lct_pipelines.services.up import bring_up
 
-    env = bring_up(_settings(), replica=args.replica)
+    env = bring_up(_settings(), replicas=max(args.replicas, 1 if args.replica else 0))
     with dg.DagsterInstance.get() as instance:
         reap_dead_runs(instance, env["LCT_DATABASE_URL"], by="lct up", say=lambda m: print(f"runs: {m}"))
     return 0
@@ -48,7 +48,7 @@ def status(args: argparse.Namespace) -> int:
     print(f"LCT_DATA_DIR  {settings.data_dir}")
     for row in stack.status(settings):
         state = {True: "running", False: "stopped", None: "external"}[row.running]
-        print(f"{row.name:<9} {row.kind:<9} {state:<8} {row.where}")
+        print(f"{row.name:<9} {row.kind:<9} {state:<8} {row.where}" + (f"  {row.detail}" if row.detail else ""))
     return 0
 
 

@@ -1,7 +1,7 @@
 """`lct`: set up the servers, import data, run the pipeline, open the UI.
 
 Every command reads LCT_HOME (default ./.lct) and LCT_DATA_DIR (default
-./data); LCT_DATABASE_URL, LCT_REPLICA_URL and LCT_REDIS_URL point at
+./data); LCT_DATABASE_URL, LCT_REPLICA_URLS and LCT_REDIS_URL point at
 external servers instead of the embedded ones.
 """
 
@@ -20,7 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="lct",
         description="Learning Connection Time pipelines and the analytics warehouse, on Dagster.",
         epilog="Environment: LCT_HOME (default ./.lct), LCT_DATA_DIR (default ./data), LCT_DATABASE_URL, "
-        "LCT_REPLICA_URL, LCT_REDIS_URL (external servers; unset = embedded ones started by `lct up`), LCT_EXECUTOR.",
+        "LCT_REPLICA_URLS, LCT_REDIS_URL (external servers; unset = embedded ones started by `lct up`), LCT_EXECUTOR.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -31,6 +31,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--replica",
         action="store_true",
         help="also start a streaming replica of the embedded PostgreSQL (made once; started by every later `lct up`)",
+    )
+    up.add_argument(
+        "--replicas",
+        type=int,
+        default=0,
+        metavar="N",
+        help="make streaming replicas of the embedded PostgreSQL until there are N (warehouse reads spread over "
+        "them); those made before are started by every later `lct up`",
     )
     up.set_defaults(func=commands.up)
     down = sub.add_parser("down", help="stop the embedded servers (data is kept)")

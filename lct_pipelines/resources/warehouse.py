@@ -33,7 +33,9 @@ class WarehouseResource(dg.ConfigurableResource):
         "none: the owner's URL, with a warning).",
     )
     replica_url: str | None = Field(
-        default=None, description="A streaming replica, as the read-only role (default LCT_REPLICA_URL; none: none)."
+        default=None,
+        description="Streaming replicas, comma-separated, as the read-only role (default: every one LCT_REPLICA_URLS "
+        "and LCT_REPLICA_URL list; empty: none).",
     )
     redis_url: str | None = Field(
         default=None, description="Redis for the result cache (default LCT_REDIS_URL; empty: no cache)."

@@ -57,6 +57,11 @@ def check_redis_url(variable: str, url: str) -> str:
     return url
 
 
+def split_urls(urls: str) -> tuple[str, ...]:
+    """A comma-separated list of URLs (LCT_REPLICA_URLS), blanks dropped."""
+    return tuple(url.strip() for url in urls.split(",") if url.strip())
+
+
 @dataclass(frozen=True)
 class Settings:
     home: Path
@@ -66,6 +71,7 @@ class Settings:
     replica_url: str | None
     redis_url: str | None
     reader_url: str | None = None
+    replica_urls: tuple[str, ...] = ()  # LCT_REPLICA_URLS, comma-separated
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -76,6 +82,7 @@ class Settings:
                 check_postgres_url(name, urls[name])
         if urls["LCT_REDIS_URL"] is not None:
             check_redis_url("LCT_REDIS_URL", urls["LCT_REDIS_URL"])
+        replica_list = env.get("LCT_REPLICA_URLS", "")
         return cls(
             home=Path(env.get("LCT_HOME", DEFAULT_HOME)).expanduser().resolve(),
             data_dir=Path(env.get("LCT_DATA_DIR", DEFAULT_DATA_DIR)).expanduser().resolve(),
@@ -84,7 +91,13 @@ class Settings:
             replica_url=urls["LCT_REPLICA_URL"],
             redis_url=urls["LCT_REDIS_URL"],
             reader_url=urls["LCT_READER_URL"],
+            replica_urls=tuple(check_postgres_url("LCT_REPLICA_URLS", url) for url in split_urls(replica_list)),
         )
+
+    @property
+    def read_replica_urls(self) -> tuple[str, ...]:
+        """Every external replica: LCT_REPLICA_URLS, then LCT_REPLICA_URL (the single one, as before), each once."""
+        return tuple(dict.fromkeys([*self.replica_urls, *([self.replica_url] if self.replica_url else [])]))
 
     @property
     def dagster_home(self) -> Path:

@@ -11,7 +11,7 @@ import json
 import os
 import shutil
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import psycopg2
@@ -24,8 +24,10 @@ from lct_pipelines.services.embedded_postgres import EmbeddedPostgres
 from lct_pipelines.services.embedded_redis import EmbeddedRedis
 from lct_pipelines.services.ports import free_port, port_is_free
 from lct_pipelines.services.replica import adopt_replication_role, create_replica
+from lct_pipelines.services.replica_lag import replica_lags
 from lct_pipelines.services.secrets_store import get_or_create_secret, read_secret
 from lct_pipelines.services.settings import Settings, SettingsError
+from lct_pipelines.warehouse.settings import WarehouseSettings
 
 DATA_DATABASE = "lct"
 DAGSTER_DATABASE = "dagster"
@@ -33,6 +35,12 @@ DAGSTER_DATABASE = "dagster"
 READER_ROLE = "lct_reader"
 READER_SECRET = "reader_password"
 REPLICA_SLOT = "lct_replica1"
+
+
+def replica_slot(number: int) -> str:
+    """The replication slot of embedded replica `number` (1, 2, ...) on the primary."""
+    return f"lct_replica{number}"
+
 
 Progress = Callable[[str], None]
 
@@ -45,7 +53,21 @@ class PortTakenError(SettingsError):
 class StackState:
     postgres_port: int | None = None
     redis_port: int | None = None
-    replica_port: int | None = None
+    replica_port: int | None = None  # replica 1 (`postgres/replica`), as before there were several
+    more_replica_ports: list[int] = field(default_factory=list)  # replicas 2, 3, ... (`postgres/replica2`, ...)
+
+    @property
+    def replica_ports(self) -> list[int]:
+        return ([self.replica_port] if self.replica_port is not None else []) + self.more_replica_ports
+
+    def set_replica_port(self, number: int, port: int) -> None:
+        """Record replica `number`'s port (an existing one, or the next one)."""
+        if number == 1:
+            self.replica_port = port
+        elif number - 2 < len(self.more_replica_ports):
+            self.more_replica_ports[number - 2] = port
+        else:
+            self.more_replica_ports.append(port)
 
     @classmethod
     def load(cls, home: Path) -> StackState:
@@ -64,8 +86,9 @@ class Urls:
     database_url: str
     dagster_database_url: str
     redis_url: str
-    replica_url: str | None
+    replica_url: str | None  # the first of replica_urls, as before there were several
     reader_url: str | None = None
+    replica_urls: tuple[str, ...] = ()
 
 
 def embedded_postgres(settings: Settings, state: StackState | None = None) -> EmbeddedPostgres:
@@ -86,13 +109,14 @@ def embedded_redis(settings: Settings, state: StackState | None = None) -> Embed
     )
 
 
-def embedded_replica(settings: Settings, state: StackState | None = None) -> EmbeddedPostgres:
-    """The streaming replica `lct up --replica` made of the embedded primary (its own folder and port)."""
+def embedded_replica(settings: Settings, state: StackState | None = None, number: int = 1) -> EmbeddedPostgres:
+    """Streaming replica `number` that `lct up --replicas N` made of the embedded primary (own folder and port)."""
     state = state or StackState.load(settings.home)
     primary = embedded_postgres(settings, state)
+    ports = state.replica_ports
     return EmbeddedPostgres(
-        data_dir=settings.home / "postgres" / "replica",
-        port=state.replica_port or 0,
+        data_dir=settings.home / "postgres" / ("replica" if number == 1 else f"replica{number}"),
+        port=ports[number - 1] if number <= len(ports) else 0,
         password=primary.password,
         tuning=dict(primary.tuning),
     )
@@ -121,14 +145,15 @@ def resolve_urls(settings: Settings) -> Urls:
     reader_url = settings.reader_url
     if reader_url is None and reader_password is not None:
         reader_url = embedded_postgres(settings, state).url(DATA_DATABASE, user=READER_ROLE, password=reader_password)
-    replica_url = settings.replica_url
-    if replica_url is None and settings.database_url is None and state.replica_port is not None:
-        replica = embedded_replica(settings, state)
+    replica_urls = settings.read_replica_urls
+    if not replica_urls and settings.database_url is None:
+        replicas = [embedded_replica(settings, state, n) for n in range(1, len(state.replica_ports) + 1)]
         if reader_password is not None:
-            replica_url = replica.url(DATA_DATABASE, user=READER_ROLE, password=reader_password)
+            replica_urls = tuple(r.url(DATA_DATABASE, user=READER_ROLE, password=reader_password) for r in replicas)
         else:
-            replica_url = replica.url(DATA_DATABASE)
-    return Urls(database_url, dagster_url, redis_url, replica_url, reader_url)
+            replica_urls = tuple(r.url(DATA_DATABASE) for r in replicas)
+    replica_url = replica_urls[0] if replica_urls else None
+    return Urls(database_url, dagster_url, redis_url, replica_url, reader_url, replica_urls)
 
 
 def environment(settings: Settings) -> dict[str, str]:
@@ -142,8 +167,9 @@ def environment(settings: Settings) -> dict[str, str]:
         "DAGSTER_HOME": str(settings.dagster_home),
         "LCT_REDIS_URL": urls.redis_url,
     }
-    if urls.replica_url:
-        env["LCT_REPLICA_URL"] = urls.replica_url
+    if urls.replica_urls:
+        env["LCT_REPLICA_URLS"] = ",".join(urls.replica_urls)
+        env["LCT_REPLICA_URL"] = urls.replica_urls[0]  # for what reads only the single variable
     if urls.reader_url:
         env["LCT_READER_URL"] = urls.reader_url
     return env
@@ -181,10 +207,11 @@ PORT_VARIABLES = {"postgres": "LCT_PG_PORT", "postgres replica": "LCT_REPLICA_PO
 def _check_port(name: str, server: EmbeddedPostgres | EmbeddedRedis, home: Path) -> None:
     """A server that is not running needs its port free: say which, and how to choose another."""
     if not server.is_running() and not port_is_free(server.port):
+        # Replicas 2, 3, ... get a free port when made: only services.json chooses another.
+        variable = f"{PORT_VARIABLES[name]} on a fresh LCT_HOME, or " if name in PORT_VARIABLES else ""
         raise PortTakenError(
             f"{name} cannot start: port {server.port} on 127.0.0.1 is taken by another program\n"
-            f"  stop that program, or choose another port: {PORT_VARIABLES[name]} on a fresh LCT_HOME, or the "
-            f"port in {home / 'services.json'}"
+            f"  stop that program, or choose another port: {variable}the port in {home / 'services.json'}"
         )
 
 
@@ -199,11 +226,11 @@ def _ensure_running(
     progress(f"{name}: started on 127.0.0.1:{server.port}{where}")
 
 
-def up(settings: Settings, progress: Progress = print, replica: bool = False) -> Urls:
+def up(settings: Settings, progress: Progress = print, replicas: int = 0) -> Urls:
     """Start what is not external (idempotent), create the two databases, return the URLs.
 
-    `replica`: also make a streaming replica of the embedded primary if there is none. A replica made
-    before is started again whether or not it is asked for.
+    `replicas`: make streaming replicas of the embedded primary until there are that many. Replicas made
+    before are started again whether or not they are asked for (none is removed).
     """
     settings.home.mkdir(parents=True, exist_ok=True)
     state = StackState.load(settings.home)
@@ -232,37 +259,49 @@ def up(settings: Settings, progress: Progress = print, replica: bool = False) ->
         if ensure_database(url, database):
             progress(f"postgres: created database {database}")
     if settings.uses_embedded_postgres:
-        if _up_replica(settings, state, create=replica, progress=progress):
+        if _up_replicas(settings, state, wanted=replicas, progress=progress):
             urls = resolve_urls(settings)
-    elif replica:
-        progress("postgres replica: the primary is external (LCT_DATABASE_URL): set LCT_REPLICA_URL, nothing started")
+    elif replicas:
+        progress("postgres replica: the primary is external (LCT_DATABASE_URL): set LCT_REPLICA_URLS, nothing started")
     settings.dagster_home.mkdir(parents=True, exist_ok=True)
     return urls
 
 
-def _up_replica(settings: Settings, state: StackState, *, create: bool, progress: Progress) -> bool:
-    """Start the embedded replica, making it first when `create` and there is none; True if one was made."""
-    replica = embedded_replica(settings, state)
-    if replica.is_initialized() and state.replica_port is not None:
-        _ensure_running("postgres replica", replica, settings.home, progress)
-        if adopt_replication_role(embedded_postgres(settings, state), replica, REPLICA_SLOT):
-            progress(f"postgres replica: now streams as its own role {REPLICA_SLOT}, no longer as the superuser")
-        return False
-    if not create:
-        return False
+def replica_name(number: int) -> str:
+    return "postgres replica" if number == 1 else f"postgres replica {number}"
+
+
+def _up_replicas(settings: Settings, state: StackState, *, wanted: int, progress: Progress) -> bool:
+    """Start the embedded replicas made before, then make more until there are `wanted`; True if one was made."""
+    made_one = False
+    for number in range(1, max(wanted, len(state.replica_ports)) + 1):
+        replica = embedded_replica(settings, state, number)
+        if replica.is_initialized() and number <= len(state.replica_ports):
+            name, slot = replica_name(number), replica_slot(number)
+            _ensure_running(name, replica, settings.home, progress)
+            if adopt_replication_role(embedded_postgres(settings, state), replica, slot):
+                progress(f"{name}: now streams as its own role {slot}, no longer as the superuser")
+            continue
+        _make_replica(settings, state, number, progress)
+        made_one = True
+    return made_one
+
+
+def _make_replica(settings: Settings, state: StackState, number: int, progress: Progress) -> None:
+    replica = embedded_replica(settings, state, number)
     primary = embedded_postgres(settings, state)
     # A copy that failed half-way is ours to remove, and so is the slot it left on the primary.
     if replica.data_dir.exists():
         replica.stop()
         shutil.rmtree(replica.data_dir)
-    _drop_slot(primary, REPLICA_SLOT)
-    port = _chosen_port("LCT_REPLICA_PORT")
-    progress(f"postgres replica: base backup of 127.0.0.1:{primary.port} into {replica.data_dir}")
-    made = create_replica(primary, replica.data_dir, port, slot=REPLICA_SLOT)
-    state.replica_port = made.port
+    _drop_slot(primary, replica_slot(number))
+    port = _chosen_port("LCT_REPLICA_PORT") if number == 1 else free_port()
+    name = replica_name(number)
+    progress(f"{name}: base backup of 127.0.0.1:{primary.port} into {replica.data_dir}")
+    made = create_replica(primary, replica.data_dir, port, slot=replica_slot(number))
+    state.set_replica_port(number, made.port)
     state.save(settings.home)
-    progress(f"postgres replica: streaming, started on 127.0.0.1:{made.port} ({made.data_dir})")
-    return True
+    progress(f"{name}: streaming, started on 127.0.0.1:{made.port} ({made.data_dir})")
 
 
 def _drop_slot(primary: EmbeddedPostgres, slot: str) -> None:
@@ -277,11 +316,11 @@ def _drop_slot(primary: EmbeddedPostgres, slot: str) -> None:
 
 def down(settings: Settings, progress: Progress = print) -> None:
     state = StackState.load(settings.home)
-    if state.replica_port is not None:
-        replica = embedded_replica(settings, state)
+    for number in range(1, len(state.replica_ports) + 1):
+        replica = embedded_replica(settings, state, number)
         if replica.is_running():
             replica.stop()
-            progress("postgres replica: stopped")
+            progress(f"{replica_name(number)}: stopped")
     if state.postgres_port is not None:
         server = embedded_postgres(settings, state)
         if server.is_running():
@@ -300,6 +339,7 @@ class ServiceStatus:
     kind: str  # 'embedded' | 'external'
     running: bool | None  # None: external, not probed
     where: str
+    detail: str = ""  # a replica's lag, or why reads skip it
 
 
 def status(settings: Settings) -> list[ServiceStatus]:
@@ -315,12 +355,7 @@ def status(settings: Settings) -> list[ServiceStatus]:
         )
     else:
         rows.append(ServiceStatus("postgres", "external", None, redacted(settings.database_url or "")))
-    if settings.replica_url:
-        rows.append(ServiceStatus("replica", "external", None, redacted(settings.replica_url)))
-    elif state.replica_port is not None and settings.uses_embedded_postgres:
-        replica = embedded_replica(settings, state)
-        where = f"127.0.0.1:{state.replica_port} ({replica.data_dir}, replica of postgres)"
-        rows.append(ServiceStatus("replica", "embedded", replica.is_running(), where))
+    rows.extend(_replica_status(settings, state))
     if settings.uses_embedded_redis and state.redis_port is None:
         rows.append(ServiceStatus("redis", "embedded", False, "not set up (`lct up`)"))
     elif settings.uses_embedded_redis:
@@ -331,3 +366,32 @@ def status(settings: Settings) -> list[ServiceStatus]:
     return rows
 
 
+def _replica_status(settings: Settings, state: StackState) -> list[ServiceStatus]:
+    """One row per replica (`replica`, `replica2`, ...), each with its lag against the primary as the warehouse
+    measures it."""
+    max_lag = WarehouseSettings.from_env().max_replica_lag_seconds
+    if settings.read_replica_urls:
+        primary_url = settings.reader_url or settings.database_url
+        if primary_url is None and state.postgres_port is not None:
+            primary_url = embedded_postgres(settings, state).url(DATA_DATABASE)
+        lags = replica_lags(primary_url, settings.read_replica_urls, max_lag)
+        return [
+            ServiceStatus(_status_name(number), "external", None, redacted(url), lag)
+            for number, (url, lag) in enumerate(zip(settings.read_replica_urls, lags, strict=True), start=1)
+        ]
+    if not settings.uses_embedded_postgres or not state.replica_ports:
+        return []
+    primary = embedded_postgres(settings, state)
+    replicas = [embedded_replica(settings, state, number) for number in range(1, len(state.replica_ports) + 1)]
+    running = [replica.is_running() for replica in replicas]
+    measured = [replica.url(DATA_DATABASE) for replica, up in zip(replicas, running, strict=True) if up]
+    lags = iter(replica_lags(primary.url(DATA_DATABASE) if primary.is_running() else None, measured, max_lag))
+    rows = []
+    for number, (replica, up) in enumerate(zip(replicas, running, strict=True), start=1):
+        where = f"127.0.0.1:{replica.port} ({replica.data_dir}, replica of postgres)"
+        rows.append(ServiceStatus(_status_name(number), "embedded", up, where, next(lags) if up else ""))
+    return rows
+
+
+def _status_name(number: int) -> str:
+    return "replica" if number == 1 else f"replica{number}"

@@ -39,19 +39,19 @@ def deploy_warehouse(database_url: str) -> list[str]:
         conn.close()
 
 
-def bring_up(settings: Settings, progress: Callable[[str], None] = print, replica: bool = False) -> dict[str, str]:
+def bring_up(settings: Settings, progress: Callable[[str], None] = print, replicas: int = 0) -> dict[str, str]:
     """Start (or reuse) the servers, apply migrations, deploy the warehouse views, export the environment; returns it.
 
-    `replica`: also make the embedded streaming replica (see stack.up). On the embedded primary the
-    warehouse's read-only role gets its generated password (LCT_READER_URL). One at a time per LCT_HOME
+    `replicas`: make embedded streaming replicas until there are that many (see stack.up). On the embedded primary
+    the warehouse's read-only role gets its generated password (LCT_READER_URL). One at a time per LCT_HOME
     (a second waits): two at once on a fresh home raced on initdb.
     """
     with exclusive_home(settings.home, on_wait=progress):
-        return _bring_up(settings, progress, replica)
+        return _bring_up(settings, progress, replicas)
 
 
-def _bring_up(settings: Settings, progress: Callable[[str], None], replica: bool) -> dict[str, str]:
-    urls = stack.up(settings, progress=progress, replica=replica)
+def _bring_up(settings: Settings, progress: Callable[[str], None], replicas: int) -> dict[str, str]:
+    urls = stack.up(settings, progress=progress, replicas=replicas)
     before = migrate.current(urls.database_url)
     migrate.upgrade(urls.database_url)
     after = migrate.current(urls.database_url)
@@ -67,9 +67,11 @@ def _bring_up(settings: Settings, progress: Callable[[str], None], replica: bool
         written = regenerate_data_dictionary(urls.database_url, data_dictionary_dir())
         progress(f"docs: data dictionary regenerated after the migration -> {written.latest}")
     state = stack.StackState.load(settings.home)
-    if settings.uses_embedded_postgres and settings.replica_url is None and state.replica_port is not None:
-        waited = wait_for_catch_up(stack.embedded_postgres(settings, state), stack.embedded_replica(settings, state))
-        progress(f"postgres replica: caught up with the primary ({waited:.1f}s)")
+    if settings.uses_embedded_postgres and not settings.read_replica_urls:
+        for number in range(1, len(state.replica_ports) + 1):
+            replica = stack.embedded_replica(settings, state, number)
+            waited = wait_for_catch_up(stack.embedded_postgres(settings, state), replica)
+            progress(f"{stack.replica_name(number)}: caught up with the primary ({waited:.1f}s)")
     prepare_dagster_home(settings)
     env = stack.environment(settings)
     os.environ.update(env)

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from lct_pipelines.services.settings import Settings
+from lct_pipelines.services.settings import Settings, split_urls
 from lct_pipelines.warehouse.service import WarehouseService
 from lct_pipelines.warehouse.settings import WarehouseSettings
 
@@ -55,7 +55,9 @@ def build_warehouse_service(
         log.warning("no read-only role configured (LCT_READER_URL): warehouse queries run as the owner")
     return WarehouseService(
         reader or database_url,
-        replica_url=_given_or(replica_url, settings.replica_url),
+        # Given (comma-separated, "" for none), replica_url replaces the environment's LCT_REPLICA_URLS and
+        # LCT_REPLICA_URL; unset, every replica they list serves reads.
+        replica_urls=settings.read_replica_urls if replica_url is None else split_urls(replica_url),
         redis_url=_given_or(redis_url, settings.redis_url),
         statement_timeout_ms=knobs.statement_timeout_ms,
         slow_query_ms=knobs.slow_query_ms,

@@ -15,7 +15,9 @@ cannot be asked, the replica's own view is the fallback.
 The verdict is kept for `ttl_seconds` so queries do not probe each time; a
 "usable" verdict at most until the lag it measured could have reached the
 threshold, so data served on a cached verdict is never older than the
-threshold. A failed query marks the replica down at once.
+threshold. A failed query marks the replica down at once. A replica becoming
+unusable is warned about once, when it happens, not at every probe while it
+stays so (with several replicas, reads go to the others meanwhile).
 """
 
 from __future__ import annotations
@@ -97,8 +99,18 @@ def measure_lag(cur: PgCursor, primary_lsn: int | None) -> LagReading:
     return LagReading(True, replayed, lag, against)
 
 
+def primary_position(pool: ReadPool) -> int | None:
+    """The primary's current WAL position (what replica lag is measured against); None if it cannot be asked."""
+    try:
+        with pool.connection() as conn, conn.cursor() as cur:
+            cur.execute(load_sql("warehouse/service/current_lsn.sql"))
+            return parse_lsn(cur.fetchone()[0])
+    except CONNECTION_ERRORS:
+        return None
+
+
 class ReplicaRouter:
-    """The cached health verdict of one replica."""
+    """The cached health verdict of one replica (`name`: its address, for the log)."""
 
     def __init__(
         self,
@@ -110,6 +122,7 @@ class ReplicaRouter:
         primary_lsn: Callable[[], int | None] | None = None,
     ) -> None:
         self.pool = pool
+        self.name = f"{pool.host}:{pool.port}"
         self.max_lag_seconds = max_lag_seconds
         self.ttl_seconds = ttl_seconds
         self._log = logger
@@ -125,18 +138,21 @@ class ReplicaRouter:
                 if age < min(self.ttl_seconds, current.valid_seconds):
                     return current
             fresh = self._probe()
-            if not fresh.usable:  # at most once per ttl_seconds: the verdict is cached
-                self._log.warning("replica not used: %s; queries go to the primary", fresh.reason)
-            elif current is not None and not current.usable:
-                self._log.info("replica usable again (lag %.1f s)", fresh.lag_seconds or 0.0)
+            was_usable = current is None or current.usable
+            if not fresh.usable and was_usable:
+                self._log.warning("replica %s not used: %s; reads go elsewhere", self.name, fresh.reason)
+            elif fresh.usable and not was_usable:
+                self._log.info("replica %s usable again (lag %.1f s)", self.name, fresh.lag_seconds or 0.0)
             self._health = fresh
             return fresh
 
     def mark_down(self, reason: str) -> None:
         """A query just failed on the replica: skip it until the next probe is due."""
         with self._lock:
+            was_usable = self._health is None or self._health.usable
             self._health = ReplicaHealth(False, f"down ({reason})", None, None, time.monotonic())
-        self._log.warning("replica failed a query (%s); queries go to the primary", reason)
+        if was_usable:
+            self._log.warning("replica failed a query (%s: %s); reads go elsewhere", self.name, reason)
 
     def _probe(self) -> ReplicaHealth:
         now = time.monotonic()

@@ -1,10 +1,10 @@
 """WarehouseService: the eight queries served from the cache, the replica or the primary.
 
 A query is validated and bound (params), looked up in Redis together with the
-fence (one round trip), then run on the replica when it is healthy and has
-replayed past the last refresh, else on the primary; the result is cached
-unless it was read below the fence. Redis or the replica being down costs a
-logged warning, never an error. The service connects as the read-only role;
+fence (one round trip), then run on a replica that is healthy and has replayed
+past the last refresh (replica_set: least lag first, then round robin), else on
+the primary; the result is cached unless it was read below the fence. Redis or
+a replica being down costs a logged warning, never an error. The service connects as the read-only role;
 only `refresh_rollups` needs the owner's URL (`admin_url`).
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -32,7 +32,8 @@ from lct_pipelines.warehouse.params import bind_params
 from lct_pipelines.warehouse.pools import ReadPool
 from lct_pipelines.warehouse.queries import COMMON_QUERIES, Variant, run_query
 from lct_pipelines.warehouse.refresh import refresh_all
-from lct_pipelines.warehouse.routing import CONNECTION_ERRORS, ReplicaRouter
+from lct_pipelines.warehouse.replica_set import ReplicaSet
+from lct_pipelines.warehouse.routing import CONNECTION_ERRORS, ReplicaRouter, primary_position
 from lct_pipelines.warehouse.service_methods import ReplacedServiceMethods
 from lct_pipelines.warehouse.views import create_views, view_statistics
 
@@ -47,6 +48,7 @@ class QueryResult:
     cached: bool
     elapsed_ms: float
     params: dict[str, Any] = field(default_factory=dict, compare=False)
+    replica: str | None = field(default=None, compare=False)  # host:port of the replica that answered
 
 
 def _plain(value: Any) -> Any:
@@ -86,6 +88,7 @@ class WarehouseService(ReplacedServiceMethods):
         catch_up_timeout_seconds: float = 30.0,
         pool_size: int = 10,
         refresh_workers: int = 2,
+        replica_urls: Sequence[str] = (),
     ) -> None:
         self.statement_timeout_ms = statement_timeout_ms
         self.slow_query_ms = slow_query_ms
@@ -94,16 +97,21 @@ class WarehouseService(ReplacedServiceMethods):
         self._admin_url = admin_url
         self._log = logger or logging.getLogger("lct_pipelines.warehouse")
         self._primary = ReadPool(primary_url, size=pool_size)
-        self._replica: ReplicaRouter | None = None
-        if replica_url:
-            pool = ReadPool(replica_url, size=pool_size, connect_timeout_seconds=replica_connect_timeout_seconds)
-            self._replica = ReplicaRouter(
-                pool,
-                max_lag_seconds=max_replica_lag_seconds,
-                ttl_seconds=replica_health_ttl_seconds,
-                logger=self._log,
-                primary_lsn=self._primary_position,
-            )
+        # `replica_url` (one) and `replica_urls` (several) together, each once, in the order given. Each one's
+        # lag is measured against the primary's current WAL position (routing.measure_lag).
+        urls = list(dict.fromkeys(url for url in (replica_url, *replica_urls) if url))
+        self._replicas = ReplicaSet(
+            [
+                ReplicaRouter(
+                    ReadPool(url, size=pool_size, connect_timeout_seconds=replica_connect_timeout_seconds),
+                    max_lag_seconds=max_replica_lag_seconds,
+                    ttl_seconds=replica_health_ttl_seconds,
+                    logger=self._log,
+                    primary_lsn=lambda: primary_position(self._primary),
+                )
+                for url in urls
+            ]
+        )
         self._cache = ResultCache(redis_url, ttl_seconds=cache_ttl_seconds, logger=self._log) if redis_url else None
 
     # queries -------------------------------------------------------------
@@ -128,7 +136,7 @@ class WarehouseService(ReplacedServiceMethods):
             hit, fence = cache.lookup(key)
             if read_cache and hit is not None:
                 return QueryResult(hit, "cache", True, (time.perf_counter() - started) * 1000, bound)
-        rows, read_lsn, source = self._read(name, bound, variant, fence)
+        rows, read_lsn, source, replica = self._read(name, bound, variant, fence)
         if cache is not None:
             cache.store(key, rows, read_lsn)
         elapsed = (time.perf_counter() - started) * 1000
@@ -141,23 +149,23 @@ class WarehouseService(ReplacedServiceMethods):
                 source,
                 bound,
             )
-        return QueryResult(rows, source, False, elapsed, bound)
+        return QueryResult(rows, source, False, elapsed, bound, replica)
 
     def _read(
         self, name: str, bound: dict[str, Any], variant: Variant, fence: int | None
-    ) -> tuple[list[dict[str, Any]], int, Target]:
-        replica = self._replica
-        if replica is not None and replica.health().usable:
+    ) -> tuple[list[dict[str, Any]], int, Target, str | None]:
+        """On the best usable replica (the next one if it fails or is behind the fence), else on the primary."""
+        for replica in self._replicas.candidates():
             try:
                 answer = self._run_on(replica.pool, name, bound, variant, fence)
             except CONNECTION_ERRORS as error:
                 replica.mark_down(str(error).strip().splitlines()[0])
-            else:
-                if answer is not None:
-                    return answer[0], answer[1], "replica"
+                continue
+            if answer is not None:
+                return answer[0], answer[1], "replica", replica.name
         answer = self._run_on(self._primary, name, bound, variant, None)
         assert answer is not None  # no fence on the primary: it is the newest data there is
-        return answer[0], answer[1], "primary"
+        return answer[0], answer[1], "primary", None
 
     def _run_on(
         self, pool: ReadPool, name: str, bound: dict[str, Any], variant: Variant, fence: int | None
@@ -185,11 +193,12 @@ class WarehouseService(ReplacedServiceMethods):
 
     @contextmanager
     def read_connection(self, target: Target = "primary") -> Iterator[PgConnection]:
-        """A pooled connection as the service's (read-only) role, e.g. for health checks or ad-hoc reads."""
+        """A pooled connection as the service's (read-only) role, e.g. for health checks or ad-hoc reads
+        ("replica": the first one configured)."""
         if target == "primary":
             pool = self._primary
-        elif self._replica is not None:
-            pool = self._replica.pool
+        elif len(self._replicas):
+            pool = self._replicas.routers[0].pool
         else:
             raise WarehouseConfigError("no replica configured")
         with pool.connection() as conn:
@@ -253,21 +262,23 @@ class WarehouseService(ReplacedServiceMethods):
         )
 
     def invalidate_after_refresh(self) -> dict[str, Any]:
-        """Fence the cache at the primary's WAL position now, wait for the replica to replay past it, invalidate.
+        """Fence the cache at the primary's WAL position now, wait for the replicas to replay past it, invalidate.
 
         Called after the refreshes committed, the primary's position X is past them: from now on no result
         read below X is cached, and a replica below X is not read. Then wait (catch_up_timeout_seconds at
-        most) for the replica to replay past X and invalidate. If it does not catch up in time the cache is
-        invalidated all the same: the fence keeps the old rows out until it does.
+        most) for every replica that serves reads to replay past X and invalidate. If one does not catch up in
+        time the cache is invalidated all the same: the fence keeps the old rows out until it does. A replica
+        that is down or lagging past the threshold serves nothing, so it is not waited for.
         """
         admin_dsn = self._admin_dsn()
         fence = self._primary_lsn(admin_dsn)
         fenced = self._cache.set_fence(fence) if self._cache is not None else None
-        caught_up = self._wait_for_replica(fence)
+        caught_up, behind = self._wait_for_replicas(fence)
         if caught_up is False:
             self._log.warning(
-                "replica did not replay past %s within %.0f s: cache fenced there (replica reads below it are "
-                "neither served nor cached)",
+                "replica(s) %s did not replay past %s within %.0f s: cache fenced there (replica reads below it "
+                "are neither served nor cached)",
+                ", ".join(behind),
                 format_lsn(fence),
                 self.catch_up_timeout_seconds,
             )
@@ -276,6 +287,7 @@ class WarehouseService(ReplacedServiceMethods):
             "fence_lsn": format_lsn(fence),
             "cache_fenced": fenced,
             "replica_caught_up": caught_up,
+            "replicas_behind": behind,
             "invalidated": invalidated,
         }
 
@@ -317,31 +329,33 @@ class WarehouseService(ReplacedServiceMethods):
         assert lsn is not None
         return lsn
 
-    def _wait_for_replica(self, target: int, poll_seconds: float = 0.05) -> bool | None:
-        """True once the replica replayed past `target`; False on timeout or error; None without a replica."""
-        if self._replica is None:
-            return None
+    def _wait_for_replicas(self, target: int, poll_seconds: float = 0.05) -> tuple[bool | None, list[str]]:
+        """(True, []) once every replica serving reads replayed past `target`; (False, those behind) on timeout;
+        (None, []) without replicas. One that stops answering meanwhile serves nothing and is not waited for."""
+        if not len(self._replicas):
+            return None, []
+        waiting = self._replicas.serving()
         deadline = time.monotonic() + self.catch_up_timeout_seconds
-        while True:
-            replayed = self._replica_replay_lsn()
-            if replayed is not None and replayed >= target:
-                return True
-            if time.monotonic() >= deadline:
-                return False
-            time.sleep(poll_seconds)
+        while waiting:
+            still = []
+            for replica in waiting:
+                replayed = self._replay_lsn(replica)
+                if replayed is None:
+                    if replica.health(force=True).usable:
+                        still.append(replica)
+                elif replayed < target:
+                    still.append(replica)
+            waiting = still
+            if waiting and time.monotonic() >= deadline:
+                return False, [replica.name for replica in waiting]
+            if waiting:
+                time.sleep(poll_seconds)
+        return True, []
 
-    def _primary_position(self) -> int | None:
-        """The primary's current WAL position as the reader sees it (what replica lag is measured against)."""
+    @staticmethod
+    def _replay_lsn(replica: ReplicaRouter) -> int | None:
         try:
-            with self._primary.connection() as conn, conn.cursor() as cur:
-                cur.execute(load_sql("warehouse/service/current_lsn.sql"))
-                return parse_lsn(cur.fetchone()[0])
-        except CONNECTION_ERRORS:
-            return None
-
-    def _replica_replay_lsn(self) -> int | None:
-        try:
-            with self.read_connection("replica") as conn, conn.cursor() as cur:
+            with replica.pool.connection() as conn, conn.cursor() as cur:
                 cur.execute(load_sql("warehouse/service/replay_lsn.sql"))
                 return parse_lsn(cur.fetchone()[0])
         except CONNECTION_ERRORS:
@@ -350,28 +364,33 @@ class WarehouseService(ReplacedServiceMethods):
     # health --------------------------------------------------------------
 
     def health(self) -> dict[str, Any]:
-        """Fresh probes of the primary, the replica and Redis, and where queries would go now."""
+        """Fresh probes of the primary, the replicas and Redis, and where queries would go now.
+
+        `replicas` lists every replica; `replica` is the first one's (None without any), as before several."""
         report: dict[str, Any] = {"primary": self._probe_primary()}
-        if self._replica is None:
-            report["replica"] = None
-        else:
-            replica = self._replica.health(force=True)
-            report["replica"] = {
-                "ok": replica.usable,
-                "reason": replica.reason,
-                "lag_seconds": replica.lag_seconds,
-                "replay_lsn": format_lsn(replica.replay_lsn) if replica.replay_lsn is not None else None,
-            }
+        report["replicas"] = [self._replica_report(replica) for replica in self._replicas]
+        report["replica"] = report["replicas"][0] if report["replicas"] else None
         if self._cache is None:
             report["redis"] = None
         else:
             ok = self._cache.ping()
             fence = self._cache.fence() if ok else None
             report["redis"] = {"ok": ok, "fence_lsn": format_lsn(fence) if fence is not None else None}
-        usable = report["replica"] is not None and report["replica"]["ok"]
+        usable = any(replica["ok"] for replica in report["replicas"])
         report["route"] = "replica" if usable else "primary"
         report["ok"] = report["primary"]["ok"]
         return report
+
+    @staticmethod
+    def _replica_report(replica: ReplicaRouter) -> dict[str, Any]:
+        health = replica.health(force=True)
+        return {
+            "name": replica.name,
+            "ok": health.usable,
+            "reason": health.reason,
+            "lag_seconds": health.lag_seconds,
+            "replay_lsn": format_lsn(health.replay_lsn) if health.replay_lsn is not None else None,
+        }
 
     def _probe_primary(self) -> dict[str, Any]:
         try:
@@ -384,8 +403,7 @@ class WarehouseService(ReplacedServiceMethods):
     def close(self) -> None:
         """Release every pooled connection."""
         self._primary.dispose()
-        if self._replica is not None:
-            self._replica.pool.dispose()
+        self._replicas.dispose()
         if self._cache is not None:
             self._cache.close()
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import psycopg2
@@ -28,6 +30,7 @@ from tests.conftest import (  # noqa: F401  (re-exported: the warehouse tests im
     create_database,
     drop_database,
     primary_lsn,
+    streaming_replica,
     wait_for_replay,
 )
 
@@ -47,6 +50,39 @@ class WarehouseDb:
     @property
     def admin_dsn(self) -> str:
         return self.admin_url.replace("postgresql+psycopg2://", "postgresql://")
+
+
+@contextmanager
+def replay_paused(replica: EmbeddedPostgres) -> Iterator[psycopg2.extensions.connection]:
+    """Replay paused on the replica (as superuser) for the block; resumed whatever happens."""
+    conn = psycopg2.connect(replica.dsn())
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("SELECT pg_wal_replay_pause()")
+    try:
+        yield conn
+    finally:
+        with conn.cursor() as cur:
+            cur.execute("SELECT pg_wal_replay_resume()")
+        conn.close()
+
+
+def wait_received_not_replayed(replica_conn: psycopg2.extensions.connection, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    with replica_conn.cursor() as cur:
+        while time.monotonic() < deadline:
+            cur.execute("SELECT pg_last_wal_receive_lsn() > pg_last_wal_replay_lsn()")
+            if cur.fetchone()[0]:
+                return
+            time.sleep(0.02)
+    raise TimeoutError("the replica never received the write")
+
+
+def touch_primary(db: WarehouseDb) -> None:
+    conn = psycopg2.connect(db.admin_dsn)
+    with conn, conn.cursor() as cur:
+        cur.execute("UPDATE platform.subjects SET name = name")
+    conn.close()
 
 
 def build_warehouse_db(server: EmbeddedPostgres, reader_password: str, students: int = DEMO_STUDENTS) -> WarehouseDb:

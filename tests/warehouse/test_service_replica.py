@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import psycopg2
@@ -19,7 +18,13 @@ from lct_pipelines.warehouse.queries import answer
 from lct_pipelines.warehouse.roles import READER_ROLE
 from lct_pipelines.warehouse.routing import incomplete_record_tail
 from lct_pipelines.warehouse.service import WarehouseService
-from tests.warehouse.conftest import WarehouseDb, wait_for_replay
+from tests.warehouse.conftest import (
+    WarehouseDb,
+    replay_paused,
+    touch_primary,
+    wait_for_replay,
+    wait_received_not_replayed,
+)
 
 Factory = Callable[..., WarehouseService]
 
@@ -47,39 +52,6 @@ def replicated(
 
 def _params(name: str, student: int) -> dict[str, int]:
     return {"student_id": student} if name in ("student_progress", "subject_comparison") else {}
-
-
-@contextmanager
-def replay_paused(replica: EmbeddedPostgres) -> Iterator[psycopg2.extensions.connection]:
-    """Replay paused on the replica (as superuser) for the block; resumed whatever happens."""
-    conn = psycopg2.connect(replica.dsn())
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute("SELECT pg_wal_replay_pause()")
-    try:
-        yield conn
-    finally:
-        with conn.cursor() as cur:
-            cur.execute("SELECT pg_wal_replay_resume()")
-        conn.close()
-
-
-def _wait_received_not_replayed(replica_conn: psycopg2.extensions.connection, timeout: float = 10) -> None:
-    deadline = time.monotonic() + timeout
-    with replica_conn.cursor() as cur:
-        while time.monotonic() < deadline:
-            cur.execute("SELECT pg_last_wal_receive_lsn() > pg_last_wal_replay_lsn()")
-            if cur.fetchone()[0]:
-                return
-            time.sleep(0.02)
-    raise TimeoutError("the replica never received the write")
-
-
-def _touch_primary(db: WarehouseDb) -> None:
-    conn = psycopg2.connect(db.admin_dsn)
-    with conn, conn.cursor() as cur:
-        cur.execute("UPDATE platform.subjects SET name = name")
-    conn.close()
 
 
 @pytest.mark.parametrize("name", QUERY_NAMES)
@@ -140,8 +112,8 @@ def test_a_replica_lagging_past_the_threshold_is_skipped(
     assert service.query("attendance_vs_grades").source == "replica"  # caught up: lag 0
     try:
         with replay_paused(replica_server) as replica_conn:
-            _touch_primary(replicated.db)
-            _wait_received_not_replayed(replica_conn)
+            touch_primary(replicated.db)
+            wait_received_not_replayed(replica_conn)
             time.sleep(0.6)  # the last replayed transaction is now older than the threshold
             with caplog.at_level(logging.WARNING, logger="lct_pipelines.warehouse"):
                 result = service.query("attendance_vs_grades", limit=9)

@@ -24,6 +24,7 @@ VARIABLES = (
     "LCT_DATA_DIR",
     "LCT_DATABASE_URL",
     "LCT_REDIS_URL",
+    "LCT_REPLICA_URLS",
     "LCT_REPLICA_URL",
     "LCT_READER_URL",
     "DAGSTER_PG_URL",
@@ -97,3 +98,24 @@ def test_up_replica_streams_and_is_known_to_status_env_down_and_the_next_up(
     # Recorded in the stack state: a plain `lct up` starts the replica again, on the same port.
     assert f"postgres replica: started on 127.0.0.1:{state.replica_port}" in _lct(capsys, "up")
     assert stack.StackState.load(fresh_home.home).replica_port == state.replica_port
+
+    # Several: `lct up --replicas 2` adds a second one beside the first; status shows each with its lag, env lists
+    # both, the warehouse reads from both, down stops both.
+    out = _lct(capsys, "up", "--replicas", "2")
+    assert "postgres replica: already running" in out and "postgres replica 2: streaming, started" in out
+    state = stack.StackState.load(fresh_home.home)
+    assert len(state.replica_ports) == 2 and len(set(state.replica_ports) | {state.postgres_port}) == 3
+    lines = {line.split()[0]: line for line in _lct(capsys, "status").splitlines() if line.strip()}
+    for name, port in zip(("replica", "replica2"), state.replica_ports, strict=True):
+        assert lines[name].split()[2] == "running" and f"127.0.0.1:{port}" in lines[name]
+        assert "lag 0.0 s" in lines[name], lines[name]
+    exports = dict(
+        line.removeprefix("export ").split("=", 1) for line in _lct(capsys, "env").splitlines() if line.strip()
+    )
+    replica_urls = shlex.split(exports["LCT_REPLICA_URLS"])[0].split(",")
+    assert [make_url(url).port for url in replica_urls] == state.replica_ports
+    with WarehouseService(exports["LCT_READER_URL"], replica_urls=replica_urls) as service:
+        served = {service.query("attendance_vs_grades", limit=n).replica for n in range(1, 5)}
+    assert served == {f"127.0.0.1:{port}" for port in state.replica_ports}
+    down = _lct(capsys, "down")
+    assert "postgres replica: stopped" in down and "postgres replica 2: stopped" in down
