@@ -261,7 +261,11 @@ def worker(args: argparse.Namespace) -> int:
         redis.Redis.from_url(broker_url, socket_connect_timeout=2).ping()
     except redis.RedisError as err:
         raise UserError(f"Redis at {where} does not answer ({err}): run `lct up` or check LCT_REDIS_URL") from err
-    prepare_dagster_home(settings)
+    if os.environ.get("DAGSTER_HOME"):
+        # An instance set up for this host (e.g. deploy/dagster.celery.yaml) is used as it is, never replaced.
+        env_vars["DAGSTER_HOME"] = os.environ["DAGSTER_HOME"]
+    else:
+        prepare_dagster_home(settings)
     os.environ.update(env_vars)
     print(f"worker: {node_name(args.name)} serving queue dagster on {where}, {args.concurrency} at a time", flush=True)
     return run_worker(args, broker_url)

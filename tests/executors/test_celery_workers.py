@@ -1,15 +1,17 @@
 """LCT_EXECUTOR=celery: a backfill's steps run in two `lct worker` processes on the embedded Redis, and stopping the
 workers mid-run fails the run instead of leaving it STARTED.
 
-Everything is real: two Celery workers (`lct worker`), the Dagster daemon (queue, backfills), `dagster job backfill`
-of the `nces_import` job (six steps a year, three of them parallel: the lean end-to-end path) and the test's
-PostgreSQL and Redis. The sensors are stopped first (`dagster sensor stop`): the landing sensor
-would otherwise launch its own runs of the landed years beside the backfill. The deadlines only stop a hung test.
+Everything is real: two Celery workers (`lct worker`), the Dagster daemon (queue, backfills) on the Celery shape's
+instance (deploy/dagster.celery.yaml), `dagster job backfill` of the `nces_import` job (six steps a year, three of
+them parallel: the lean end-to-end path) and the test's PostgreSQL and Redis. The sensors are stopped first
+(`dagster sensor stop`): the landing sensor would otherwise launch its own runs of the landed years beside the
+backfill. The deadlines only stop a hung test.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -30,8 +32,6 @@ from lct_pipelines.jobs import NCES_IMPORT_JOB
 from lct_pipelines.project import workspace_yaml
 from lct_pipelines.sensors.enrichment_changes import SENSOR_NAME as ENRICHMENT_SENSOR
 from lct_pipelines.sensors.nces_landing import SENSOR_NAME as LANDING_SENSOR
-from lct_pipelines.services.settings import Settings
-from lct_pipelines.services.up import prepare_dagster_home
 from tests.ccd_factory import unified_district, write_ccd_files
 
 T = TypeVar("T")
@@ -40,6 +40,7 @@ WORKERS = ("w1", "w2")
 WORKER_TIMEOUT_SECONDS = 15
 GIVE_UP_AFTER = 600.0
 BIN = Path(sys.executable).parent
+CELERY_INSTANCE = Path(__file__).resolve().parents[2] / "deploy" / "dagster.celery.yaml"
 UNFINISHED = {
     dg.DagsterRunStatus.QUEUED,
     dg.DagsterRunStatus.NOT_STARTED,
@@ -116,7 +117,10 @@ def celery_stack(
     for year in YEARS:
         districts = [unified_district(f"55{n:05d}", f"WI {n}", "WI", per_grade=90 + n) for n in range(1, 4)]
         write_ccd_files(Path(dagster_env["LCT_DATA_DIR"], "raw", "nces_ccd", year), districts, year=year)
-    prepare_dagster_home(Settings.from_env())
+    # The instance of the Celery shape (deploy/dagster.celery.yaml), not the local one: it runs here for real.
+    dagster_home = Path(dagster_env["DAGSTER_HOME"])
+    dagster_home.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(CELERY_INSTANCE, dagster_home / "dagster.yaml")
     with dg.DagsterInstance.get() as instance:
         instance.add_dynamic_partitions(SCHOOL_YEAR_PARTITIONS_NAME, list(YEARS))
     workers = {name: _spawn([str(BIN / "lct"), "worker", "--name", name], tmp_path / f"{name}.log") for name in WORKERS}
