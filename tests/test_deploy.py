@@ -31,11 +31,12 @@ from dagster._core.workspace.config_schema import ensure_workspace_config
 from dagster._serdes.config_class import ConfigurableClassData, class_from_code_pointer
 
 from lct_pipelines.executors import BROKER_VARIABLE, EXECUTOR_VARIABLE, WORKER_TIMEOUT_VARIABLE
+from lct_pipelines.project import dagster_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 DEPLOY = ROOT / "deploy"
 VARIANTS = {
-    "local": ROOT / "dagster.yaml",
+    "local": dagster_yaml(),  # wherever the project keeps its local instance (the repository root today)
     "celery": DEPLOY / "dagster.celery.yaml",
     "k8s": DEPLOY / "dagster.k8s.yaml",
 }

@@ -16,10 +16,17 @@ from lct_pipelines.executors import CELERY, EXECUTOR_VARIABLE
 from lct_pipelines.executors.celery import QUEUE
 
 
+def _at_least_one(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
+    return number
+
+
 def configure_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument(
         "--concurrency",
-        type=int,
+        type=_at_least_one,
         default=1,
         help="steps executed at once, each in a child process (default 1: a step is one heavy query or file)",
     )
