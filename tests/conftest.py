@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import signal
 import tempfile
 import time
 from collections.abc import Iterator
@@ -184,6 +185,26 @@ def wait_for_replay(primary: EmbeddedPostgres, replica: EmbeddedPostgres, timeou
                 time.sleep(0.02)
     finally:
         conn.close()
+
+
+@contextmanager
+def wal_receiver_stopped(replica: EmbeddedPostgres) -> Iterator[int]:
+    """The replica's WAL receiver frozen (SIGSTOP) for the block, continued (SIGCONT) whatever happens; its pid.
+
+    A stalled receiver, not a paused replay: the replica receives nothing, so it has replayed all it received
+    and only a comparison with the primary's position shows it behind."""
+    conn = psycopg2.connect(replica.dsn())
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT pid FROM pg_stat_wal_receiver")
+            pid = cur.fetchone()[0]
+    finally:
+        conn.close()
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        yield pid
+    finally:
+        os.kill(pid, signal.SIGCONT)
 
 
 @contextmanager

@@ -9,8 +9,6 @@ with rows older than the threshold; the invariant holds however slow the machine
 
 from __future__ import annotations
 
-import os
-import signal
 import time
 from collections.abc import Iterator
 
@@ -20,7 +18,7 @@ import pytest
 from lct_pipelines.services.embedded_postgres import EmbeddedPostgres
 from lct_pipelines.warehouse.roles import READER_ROLE
 from lct_pipelines.warehouse.service import WarehouseService
-from tests.conftest import drop_database, wait_for_replay
+from tests.conftest import drop_database, wait_for_replay, wal_receiver_stopped
 from tests.faults.processes import GIVE_UP_AFTER
 from tests.faults.state import platform_counts
 from tests.warehouse.conftest import WarehouseDb, build_warehouse_db
@@ -34,16 +32,6 @@ def small_warehouse(pg_server: EmbeddedPostgres, reader_password: str) -> Iterat
     db = build_warehouse_db(pg_server, reader_password, students=STUDENTS)
     yield db
     drop_database(pg_server, db.name)
-
-
-def _receiver_pid(replica: EmbeddedPostgres) -> int:
-    conn = psycopg2.connect(replica.dsn())
-    try:
-        with conn.cursor() as cur:
-            cur.execute("SELECT pid FROM pg_stat_wal_receiver")
-            return cur.fetchone()[0]
-    finally:
-        conn.close()
 
 
 def _commit_on_primary(db: WarehouseDb) -> float:
@@ -73,9 +61,7 @@ def test_a_stopped_wal_receiver_is_lag_within_the_threshold_and_queries_go_to_th
     try:
         expected = service.query("attendance_vs_grades")
         assert expected.source == "replica"
-        receiver = _receiver_pid(replica_server)
-        os.kill(receiver, signal.SIGSTOP)
-        try:
+        with wal_receiver_stopped(replica_server):
             committed = _commit_on_primary(small_warehouse)
             probes = []
             deadline = time.monotonic() + GIVE_UP_AFTER
@@ -93,8 +79,6 @@ def test_a_stopped_wal_receiver_is_lag_within_the_threshold_and_queries_go_to_th
                 assert not usable or staleness < THRESHOLD_SECONDS  # never usable with rows past the threshold
             answer = service.query("attendance_vs_grades")
             assert (answer.source, answer.rows) == ("primary", expected.rows)
-        finally:
-            os.kill(receiver, signal.SIGCONT)
         wait_for_replay(pg_server, replica_server, timeout=GIVE_UP_AFTER)
         assert service.health()["replica"]["ok"]
         assert service.query("top_performers").source == "replica"

@@ -79,8 +79,11 @@ def wait_received_not_replayed(replica_conn: psycopg2.extensions.connection, tim
 
 
 def touch_primary(db: WarehouseDb) -> None:
+    """A commit on the primary, written out when COMMIT returns (the test server commits asynchronously
+    otherwise, and pg_current_wal_lsn() would not pass it for up to wal_writer_delay)."""
     conn = psycopg2.connect(db.admin_dsn)
     with conn, conn.cursor() as cur:
+        cur.execute("SET LOCAL synchronous_commit = on")
         cur.execute("UPDATE platform.subjects SET name = name")
     conn.close()
 

@@ -13,25 +13,23 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+import psycopg2
 import pytest
 import redis
 
+from lct_pipelines.db.urls import libpq_dsn
 from lct_pipelines.services.embedded_postgres import EmbeddedPostgres
 from lct_pipelines.warehouse.cache import FENCE_KEY
 from lct_pipelines.warehouse.roles import READER_ROLE
 from lct_pipelines.warehouse.service import WarehouseService
-from tests.warehouse.conftest import (
-    WarehouseDb,
-    replay_paused,
-    streaming_replica,
-    touch_primary,
-    wait_for_replay,
-    wait_received_not_replayed,
-)
+from tests.conftest import REPLICA_SLOT, wal_receiver_stopped
+from tests.warehouse.conftest import WarehouseDb, replay_paused, streaming_replica, touch_primary, wait_for_replay
 
 Factory = Callable[..., WarehouseService]
 SECOND_SLOT = "lct_test_replica2"
 LOGGER = "lct_pipelines.warehouse"
+STALL_THRESHOLD_SECONDS = 2.0
+GIVE_UP_AFTER = 300.0  # only stops a hung test; nothing here is timed
 
 
 @dataclass(frozen=True)
@@ -77,6 +75,36 @@ def _replica_warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING and "replica" in r.getMessage()]
 
 
+def _health(service: WarehouseService) -> dict[str, dict]:
+    """Fresh verdicts of every replica, by host:port."""
+    return {replica["name"]: replica for replica in service.health()["replicas"]}
+
+
+def test_each_replica_streams_as_its_own_role_and_enforces_the_readers_limits(
+    two: TwoReplicas, pg_server: EmbeddedPostgres
+) -> None:
+    """Issue 12's least privilege holds for every replica: its own replication role (named after its slot), and
+    lct_reader's role settings (migration 0005), which replication copies, in force on each."""
+    conn = psycopg2.connect(pg_server.dsn())
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT usename FROM pg_stat_replication WHERE state = 'streaming'")
+            streaming_as = {row[0] for row in cur.fetchall()}
+    finally:
+        conn.close()
+    assert {REPLICA_SLOT, SECOND_SLOT} <= streaming_as
+    for url in two.urls:
+        reader = psycopg2.connect(libpq_dsn(url))
+        try:
+            with reader.cursor() as cur:
+                cur.execute("SELECT current_user, current_setting('statement_timeout'), pg_is_in_recovery()")
+                assert cur.fetchone() == (READER_ROLE, "1min", True)
+                cur.execute("SHOW idle_in_transaction_session_timeout")
+                assert cur.fetchone() == ("1min",)
+        finally:
+            reader.close()
+
+
 def test_reads_spread_over_both_replicas(two: TwoReplicas, service_factory: Factory) -> None:
     service = service_factory(two.db.reader_url, replica_urls=two.urls)
     answers = [service.query("class_trends", limit=n) for n in range(1, 7)]
@@ -103,22 +131,40 @@ def test_a_stopped_replica_is_skipped_with_one_warning_and_the_other_serves(
     assert two.names[1] in warnings[0]
 
 
-def test_a_replica_stalled_past_the_threshold_is_skipped(
-    two: TwoReplicas, service_factory: Factory, caplog: pytest.LogCaptureFixture, restore: None
+def test_a_replica_whose_wal_receiver_stalled_past_the_threshold_is_skipped(
+    two: TwoReplicas,
+    pg_server: EmbeddedPostgres,
+    service_factory: Factory,
+    caplog: pytest.LogCaptureFixture,
+    restore: None,
 ) -> None:
+    """Replica 2's WAL receiver frozen (SIGSTOP, as tests/faults/test_replica_lag.py does): it receives nothing, so
+    only its lag against the primary shows it behind. Once that passes the threshold it is skipped, with one
+    warning, and replica 1 serves every read; continued, it serves again."""
     service = service_factory(
-        two.db.reader_url, replica_urls=two.urls, max_replica_lag_seconds=0.5, replica_health_ttl_seconds=0
+        two.db.reader_url,
+        replica_urls=two.urls,
+        max_replica_lag_seconds=STALL_THRESHOLD_SECONDS,
+        replica_health_ttl_seconds=0,
     )
-    with replay_paused(two.servers[1]) as stalled:
-        touch_primary(two.db)
-        wait_received_not_replayed(stalled)
-        time.sleep(0.6)  # its last replayed transaction is now older than the threshold
-        with caplog.at_level(logging.WARNING, logger=LOGGER):
-            answers = [service.query("class_trends", limit=n) for n in range(1, 5)]
-        health = {replica["name"]: replica for replica in service.health()["replicas"]}
+    assert {service.query("class_trends", limit=n).replica for n in (1, 2)} == set(two.names)
+    touch_primary(two.db)  # a replayed transaction on both, so replica 2's lag has a start to be measured from
+    for server in two.servers:
+        wait_for_replay(pg_server, server)
+    with wal_receiver_stopped(two.servers[1]), caplog.at_level(logging.WARNING, logger=LOGGER):
+        touch_primary(two.db)  # a commit replica 2 never receives
+        deadline = time.monotonic() + GIVE_UP_AFTER
+        while _health(service)[two.names[1]]["ok"]:  # until its lag reaches the threshold
+            assert time.monotonic() < deadline, "the stalled replica was never judged behind"
+            time.sleep(0.1)
+        answers = [service.query("class_trends", limit=n) for n in range(3, 9)]
+        stalled = _health(service)[two.names[1]]
     assert {(a.source, a.replica) for a in answers} == {("replica", two.names[0])}
-    assert health[two.names[1]]["ok"] is False and "lagging" in health[two.names[1]]["reason"]
+    assert stalled["ok"] is False and "behind the primary" in stalled["reason"], stalled
+    assert stalled["lag_seconds"] >= STALL_THRESHOLD_SECONDS
     assert len([w for w in _replica_warnings(caplog) if two.names[1] in w]) == 1
+    wait_for_replay(pg_server, two.servers[1])
+    assert {service.query("class_trends", limit=n).replica for n in range(9, 13)} == set(two.names)
 
 
 def test_with_both_replicas_gone_the_primary_answers(two: TwoReplicas, service_factory: Factory, restore: None) -> None:
