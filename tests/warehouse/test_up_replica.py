@@ -8,6 +8,7 @@ import shlex
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg2
 import pytest
 from sqlalchemy.engine import make_url
 
@@ -117,5 +118,14 @@ def test_up_replica_streams_and_is_known_to_status_env_down_and_the_next_up(
     with WarehouseService(exports["LCT_READER_URL"], replica_urls=replica_urls) as service:
         served = {service.query("attendance_vs_grades", limit=n).replica for n in range(1, 5)}
     assert served == {f"127.0.0.1:{port}" for port in state.replica_ports}
+    # Each streams as its own replication role, named after its slot, never as the superuser.
+    primary = stack.embedded_postgres(fresh_home)
+    conn = psycopg2.connect(primary.dsn())
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT usename FROM pg_stat_replication ORDER BY 1")
+            assert [row[0] for row in cur.fetchall()] == [stack.replica_slot(1), stack.replica_slot(2)]
+    finally:
+        conn.close()
     down = _lct(capsys, "down")
     assert "postgres replica: stopped" in down and "postgres replica 2: stopped" in down
