@@ -34,7 +34,6 @@ DAGSTER_DATABASE = "dagster"
 # The warehouse's read-only role (migration 0003) and where `lct up` keeps its generated password.
 READER_ROLE = "lct_reader"
 READER_SECRET = "reader_password"
-REPLICA_SLOT = "lct_replica1"
 
 
 def replica_slot(number: int) -> str:

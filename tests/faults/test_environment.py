@@ -33,7 +33,14 @@ COMMANDS = {
     "db": ["db", "current"],
     "status": ["status"],
 }
-EXTERNAL = ("LCT_DATABASE_URL", "DAGSTER_PG_URL", "LCT_REDIS_URL", "LCT_REPLICA_URL", "LCT_READER_URL")
+EXTERNAL = (
+    "LCT_DATABASE_URL",
+    "DAGSTER_PG_URL",
+    "LCT_REDIS_URL",
+    "LCT_REPLICA_URLS",
+    "LCT_REPLICA_URL",
+    "LCT_READER_URL",
+)
 
 
 @dataclass(frozen=True)

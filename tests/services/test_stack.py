@@ -11,7 +11,9 @@ import redis
 from sqlalchemy import create_engine, text
 
 from lct_pipelines.services import stack
-from lct_pipelines.services.settings import Settings
+from lct_pipelines.services.ports import free_port
+from lct_pipelines.services.settings import Settings, SettingsError
+from lct_pipelines.services.warehouse import build_warehouse_service
 
 
 @pytest.fixture
@@ -80,3 +82,25 @@ def test_external_urls_start_nothing(tmp_path: Path, database_url: str) -> None:
 def test_resolve_urls_without_setup_explains_what_to_do(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError, match="lct up"):
         stack.resolve_urls(Settings.from_env({"LCT_HOME": str(tmp_path / "empty")}))
+
+
+def test_external_replicas_come_from_lct_replica_urls_and_the_single_lct_replica_url(
+    tmp_path: Path, database_url: str
+) -> None:
+    """LCT_REPLICA_URLS lists several (blanks dropped), LCT_REPLICA_URL still counts, each once, in that order; the
+    environment `lct env` writes and the warehouse service both carry every one; a URL that is not PostgreSQL is
+    refused naming the variable."""
+    ports = [free_port(), free_port()]  # nothing listens: the service judges them down and reads the primary
+    first, second = (f"postgresql+psycopg2://lct_reader:pw@127.0.0.1:{port}/lct" for port in ports)
+    env = {"LCT_HOME": str(tmp_path / "home"), "LCT_DATABASE_URL": database_url, "LCT_REDIS_URL": "redis://x:1/0"}
+    settings = Settings.from_env({**env, "LCT_REPLICA_URLS": f" {first}, ,{second},", "LCT_REPLICA_URL": second})
+    assert settings.read_replica_urls == (first, second)
+    exported = stack.environment(settings)
+    assert (exported["LCT_REPLICA_URLS"], exported["LCT_REPLICA_URL"]) == (f"{first},{second}", first)
+    assert [row.name for row in stack.status(settings) if row.name.startswith("replica")] == ["replica", "replica2"]
+    with build_warehouse_service(database_url, {**env, "LCT_REPLICA_URLS": f"{first},{second}"}) as service:
+        report = service.health()
+        assert [replica["name"] for replica in report["replicas"]] == [f"127.0.0.1:{port}" for port in ports]
+        assert report["route"] == "primary"
+    with pytest.raises(SettingsError, match="LCT_REPLICA_URLS must be a PostgreSQL URL"):
+        Settings.from_env({**env, "LCT_REPLICA_URLS": f"{first},redis://x:1/0"})
