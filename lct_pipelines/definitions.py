@@ -26,7 +26,8 @@ defs = dg.Definitions(
     jobs=JOBS,
     schedules=SCHEDULES,
     sensors=SENSORS,
-    # Runs launched from an asset page, a group or a backfill use Dagster's implicit asset job: same executor.
+    # What runs launched from an asset page, the catalog, a group, a backfill or the Launchpad execute under (they
+    # use Dagster's implicit asset job, not ours): the jobs' executor (in-process unless LCT_EXECUTOR says otherwise).
     executor=RUN_EXECUTOR,
     resources={
         "postgres": PostgresResource(url=dg.EnvVar("LCT_DATABASE_URL")),

@@ -2,7 +2,7 @@
 
 One executor for every job, chosen by LCT_EXECUTOR (lct_pipelines/executors/): in-process by default, as a
 step under the multiprocess executor costs ~2 s of imports (platform notes) and each job is one to a few
-heavy steps; `celery` spreads the steps over `lct worker` processes, on one machine or many.
+heavy steps (the Definitions give the UI's own launches the same one); `celery` spreads the steps over `lct worker` processes, on one machine or many.
 """
 
 import dagster as dg
@@ -100,15 +100,11 @@ WAREHOUSE_REFRESH_JOB = "warehouse_refresh"
 WAREHOUSE_STATISTICS_JOB = "warehouse_statistics"
 WAREHOUSE_CACHE_WARMUP_JOB = "warehouse_cache_warmup"
 
-# A failed refresh is retried after 15 s, 45 s, then 105 s (Dagster: delay x (2^n - 1)); locks and restarts pass.
-REFRESH_RETRY_POLICY = dg.RetryPolicy(max_retries=3, delay=15, backoff=dg.Backoff.EXPONENTIAL)
-WARMUP_RETRY_POLICY = dg.RetryPolicy(max_retries=2, delay=15)
-
+# Their retry policies are on the assets (assets/warehouse.py), so the UI's launches retry like the schedules'.
 warehouse_refresh_job = dg.define_asset_job(
     name=WAREHOUSE_REFRESH_JOB,
     selection=dg.AssetSelection.assets(*ROLLUP_KEYS, CACHE_INVALIDATION_KEY),
     executor_def=RUN_EXECUTOR,
-    op_retry_policy=REFRESH_RETRY_POLICY,
     description="Refresh the warehouse rollups (CONCURRENTLY, two at a time, in dependency order), then fence and "
     "invalidate the Redis query cache once the replica has replayed the refresh.",
 )
@@ -124,7 +120,6 @@ warehouse_cache_warmup_job = dg.define_asset_job(
     name=WAREHOUSE_CACHE_WARMUP_JOB,
     selection=dg.AssetSelection.assets(CACHE_WARMUP_KEY),
     executor_def=RUN_EXECUTOR,
-    op_retry_policy=WARMUP_RETRY_POLICY,
     description="Answer the common dashboard queries with their default parameters into the Redis cache.",
 )
 

@@ -1,7 +1,8 @@
 """The code location loads, and its whole graph matches the reviewed snapshot.
 
 `tests/__snapshots__/test_definitions/` holds every asset (group, kinds, dependencies, partitions, owners),
-check, job (selection, executor, retry policy), schedule and sensor as JSON. A change that moves a module
+check, job (selection, executor, retry policy), schedule and sensor as JSON, and the executor of the UI's
+own launches. A change that moves a module
 must leave it equal; a change that alters the graph shows up as a diff of that file in review. After an
 intended change: `pytest tests/test_definitions.py --snapshot-update`, then read the diff.
 """
@@ -38,6 +39,13 @@ def _retry(policy: dg.RetryPolicy | None) -> dict[str, Any] | None:
     }
 
 
+def _asset_retry(graph: dg.AssetGraph, key: dg.AssetKey) -> dict[str, Any] | None:
+    node = graph.get(key)
+    if not node.is_executable:
+        return None
+    return _retry(graph.assets_def_for_key(key).op.retry_policy)
+
+
 def _assets(repository: dg.RepositoryDefinition) -> dict[str, Any]:
     graph = repository.asset_graph
     assets = {}
@@ -51,6 +59,7 @@ def _assets(repository: dg.RepositoryDefinition) -> dict[str, Any]:
             "materializable": node.is_materializable,
             "owners": sorted(node.owners),
             "checks": sorted(check.name for check in graph.get_check_keys_for_assets({key})),
+            "retry_policy": _asset_retry(graph, key),
         }
     return assets
 
@@ -110,6 +119,8 @@ def graph_snapshot(definitions: dg.Definitions) -> dict[str, Any]:
         "schedules": _schedules(repository),
         "sensors": _sensors(repository),
         "resources": sorted(repository.get_top_level_resources()),
+        # What the UI's own launches (asset page, group, backfill, Launchpad) execute under.
+        "ui_executor": definitions.resolve_implicit_global_asset_job_def().executor_def.name,
     }
 
 

@@ -36,6 +36,11 @@ STATISTICS_KEY = dg.AssetKey(["warehouse", "warehouse_statistics"])
 CACHE_INVALIDATION_KEY = dg.AssetKey(["warehouse", "query_cache_invalidation"])
 CACHE_WARMUP_KEY = dg.AssetKey(["warehouse", "query_cache_warmup"])
 
+# On the assets, so every launch path retries alike: the jobs, the asset page, a backfill, the Launchpad.
+# A failed refresh is retried after 15 s, 45 s, then 105 s (Dagster: delay x (2^n - 1)); locks and restarts pass.
+REFRESH_RETRY_POLICY = dg.RetryPolicy(max_retries=3, delay=15, backoff=dg.Backoff.EXPONENTIAL)
+WARMUP_RETRY_POLICY = dg.RetryPolicy(max_retries=2, delay=15)
+
 
 def platform_key(table: str) -> dg.AssetKey:
     return dg.AssetKey([PLATFORM_SCHEMA, table])
@@ -105,6 +110,7 @@ ROLLUP_KEYS = [rollup_key(name) for name in ROLLUPS]
     name=ROLLUPS_OP,
     specs=[_rollup_spec(name) for name in ROLLUPS],
     can_subset=True,
+    retry_policy=REFRESH_RETRY_POLICY,
     description="Create the missing rollups, then refresh the selected ones (two at a time, each after those it "
     "reads, CONCURRENTLY so readers are never blocked).",
 )
@@ -204,6 +210,7 @@ def warehouse_statistics(context: dg.AssetExecutionContext, warehouse: Warehouse
     deps=ROLLUP_KEYS,
     group_name=WAREHOUSE_GROUP,
     kinds={"redis"},
+    retry_policy=REFRESH_RETRY_POLICY,
     description="After a refresh: fence the Redis result cache at the primary's WAL position, wait for the replica "
     "to replay past it, then delete every cached answer (SCAN, by prefix). Fails (and is retried) when Redis "
     "is configured but unreachable, so stale answers never outlive a refresh silently.",
@@ -233,6 +240,7 @@ def query_cache_invalidation(context: dg.AssetExecutionContext, warehouse: Wareh
     deps=[CACHE_INVALIDATION_KEY],
     group_name=WAREHOUSE_GROUP,
     kinds={"redis"},
+    retry_policy=WARMUP_RETRY_POLICY,
     description="Answer the common dashboard queries with their default parameters and store the answers in the "
     "Redis cache. Fails (and is retried) when Redis is configured but unreachable.",
 )

@@ -13,19 +13,15 @@ from lct_pipelines.assets.warehouse import (
     CACHE_INVALIDATION_KEY,
     CACHE_WARMUP_KEY,
     PLATFORM_TABLES,
+    REFRESH_RETRY_POLICY,
     ROLLUP_KEYS,
     STATISTICS_KEY,
+    WARMUP_RETRY_POLICY,
     platform_key,
     rollup_key,
 )
 from lct_pipelines.definitions import defs
-from lct_pipelines.jobs import (
-    REFRESH_RETRY_POLICY,
-    WAREHOUSE_CACHE_WARMUP_JOB,
-    WAREHOUSE_REFRESH_JOB,
-    WAREHOUSE_STATISTICS_JOB,
-    WARMUP_RETRY_POLICY,
-)
+from lct_pipelines.jobs import WAREHOUSE_CACHE_WARMUP_JOB, WAREHOUSE_REFRESH_JOB, WAREHOUSE_STATISTICS_JOB
 from lct_pipelines.warehouse.views import ROLLUP_DEPENDENCIES, ROLLUPS, view_inputs
 
 # schedule -> (cron, UTC time in its description, target job, assets the job materializes, retry policy)
@@ -91,6 +87,17 @@ def test_the_refresh_retry_policy_is_three_retries_with_exponential_backoff() ->
     assert WARMUP_RETRY_POLICY.max_retries == 2
     job = defs.resolve_job_def(WAREHOUSE_REFRESH_JOB)
     assert job.get_retry_policy_for_handle(NodeHandle("warehouse_rollups", None)) == REFRESH_RETRY_POLICY
+
+
+@pytest.mark.parametrize("name", SCHEDULES)
+def test_a_launch_from_the_ui_retries_each_step_like_the_scheduled_job(name: str) -> None:
+    """The asset page, a group, a backfill and the Launchpad run Dagster's implicit asset job: same executor,
+    same retry policy per step as the job the schedule runs."""
+    _cron, _when, _job_name, assets, policy = SCHEDULES[name]
+    ui_job = defs.resolve_implicit_global_asset_job_def().get_subset(asset_selection=assets)
+    assert ui_job.executor_def.name == dg.in_process_executor.name
+    for step in ui_job.graph.node_dict:
+        assert ui_job.get_retry_policy_for_handle(NodeHandle(step, None)) == policy, step
 
 
 def _graph() -> dg.AssetGraph:
