@@ -25,6 +25,7 @@ def migrations_dir() -> Path:
 
 
 def dagster_yaml() -> Path:
+    """The instance configuration `lct` copies into $DAGSTER_HOME (the local, embedded shape)."""
     return project_root() / "dagster.yaml"
 
 

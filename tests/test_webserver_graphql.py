@@ -15,7 +15,7 @@ import pytest
 import requests
 
 from lct_pipelines.cli.main import main
-from lct_pipelines.project import dagster_yaml, project_root
+from lct_pipelines.project import dagster_yaml
 from lct_pipelines.services.ports import free_port
 from tests.ccd_factory import unified_district, write_ccd_files
 from tests.test_definitions import graph_snapshot
@@ -45,8 +45,8 @@ def start_webserver(tmp_path: Path) -> tuple[subprocess.Popen, str]:
     process = subprocess.Popen(
         [
             str(Path(sys.executable).with_name("dagster-webserver")),
-            "-w",
-            str(project_root() / "workspace.yaml"),
+            "-m",
+            "lct_pipelines.definitions",
             "-h",
             "127.0.0.1",
             "-p",

@@ -5,17 +5,14 @@ from __future__ import annotations
 import argparse
 import os
 import shlex
-import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text
 
 from lct_pipelines.cli.errors import EXIT_FAILED_RUN, UserError, database_lost, postgres_unreachable
 from lct_pipelines.db.urls import redacted
-from lct_pipelines.project import workspace_yaml
 from lct_pipelines.services import stack
 from lct_pipelines.services.settings import Settings
 
@@ -230,16 +227,13 @@ def qa(args: argparse.Namespace) -> int:
 
 
 def ui(args: argparse.Namespace) -> int:
+    from lct_pipelines.cli.ui import serve
     from lct_pipelines.services.up import bring_up
 
-    settings = _settings()
-    env_vars = bring_up(settings, progress=lambda m: print(f"up: {m}", flush=True))
-    workspace = workspace_yaml()
-    dagster = Path(sys.executable).with_name("dagster")
-    command = [str(dagster), "dev", "-w", str(workspace), "-h", "127.0.0.1", "-p", str(args.port)]
-    print(f"ui: http://127.0.0.1:{args.port} (webserver + daemon; Ctrl-C stops both)", flush=True)
-    # exec: dagster dev gets our signals directly and takes its code server down with it.
-    os.execve(command[0], command, {**os.environ, **env_vars})
+    env_vars = bring_up(_settings(), progress=lambda m: print(f"up: {m}", flush=True))
+    url = f"http://127.0.0.1:{args.port}"
+    print(f"ui: {url} (dagster dev: webserver, daemon, code server; Ctrl-C or SIGTERM stops all of them)", flush=True)
+    return serve(args.port, {**os.environ, **env_vars, "LCT_UI_URL": url})
 
 
 def worker(args: argparse.Namespace) -> int:
