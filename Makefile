@@ -31,9 +31,10 @@ demo: install
 	  $(BIN)/lct demo-data --scale $(DEMO_SCALE); \
 	else echo "demo: landing folder already holds files, using them"; fi
 	@$(BIN)/lct warehouse demo-data --if-empty --students $(WAREHOUSE_STUDENTS)
-	@$(BIN)/lct warehouse refresh
+	@$(BIN)/lct warehouse refresh --all
 	@$(BIN)/lct warehouse top_performers --limit 5
 	@$(BIN)/lct run
+	@$(BIN)/lct docs dictionary --output-dir "$(LCT_DATA_DIR)/docs/data-dictionaries"
 
 test: install
 	@$(BIN)/python -m pytest -q

@@ -9,6 +9,7 @@ intended change: `pytest tests/test_definitions.py --snapshot-update`, then read
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import dagster as dg
@@ -137,3 +138,20 @@ def test_school_year_assets_are_partitioned_by_school_year() -> None:
     for key in SCHOOL_YEAR_ASSETS:
         partitions = graph.get(dg.AssetKey.from_user_string(key)).partitions_def
         assert isinstance(partitions, dg.DynamicPartitionsDefinition) and partitions.name == "school_year"
+
+
+def _descriptions(definitions: dg.Definitions) -> dict[str, str]:
+    repository = definitions.get_repository_def()
+    graph = repository.asset_graph
+    texts = {f"asset {_key(key)}": graph.get(key).description for key in graph.get_all_asset_keys()}
+    texts |= {f"check {check.name}": graph.get(check).description for check in graph.asset_check_keys}
+    texts |= {f"job {job.name}": job.description for job in repository.get_all_jobs()}
+    texts |= {f"schedule {s.name}": s.description for s in repository.schedule_defs}
+    texts |= {f"sensor {s.name}": s.description for s in repository.sensor_defs}
+    return {name: text for name, text in texts.items() if text}
+
+
+def test_no_description_holds_a_word_the_ui_would_drop_as_an_html_tag() -> None:
+    """The UI renders descriptions as Markdown, which drops `<year>`: placeholders are written `{year}`."""
+    tags = {name: re.findall(r"<[A-Za-z][^<>]*>", text) for name, text in _descriptions(defs).items()}
+    assert {name: found for name, found in tags.items() if found} == {}

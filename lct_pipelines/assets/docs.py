@@ -17,7 +17,7 @@ DATA_DICTIONARY_KEY = dg.AssetKey(["docs", "data_dictionary"])
 
 class DataDictionaryConfig(dg.Config):
     output_dir: str = Field(
-        default="", description="folder for the Markdown (default: <project>/docs/data-dictionaries)"
+        default="", description="folder for the Markdown (default: {project}/docs/data-dictionaries)"
     )
 
 
@@ -25,7 +25,7 @@ class DataDictionaryConfig(dg.Config):
     key=DATA_DICTIONARY_KEY,
     group_name=DOCS_GROUP,
     kinds={"markdown"},
-    description="docs/data-dictionaries/database_schema_<timestamp>.md and database_schema_latest.md: tables, "
+    description="docs/data-dictionaries/database_schema_{timestamp}.md and database_schema_latest.md: tables, "
     "columns, types, constraints and relationships from the models, and the materialized views from the catalogs.",
 )
 def data_dictionary(config: DataDictionaryConfig, postgres: PostgresResource) -> dg.MaterializeResult:

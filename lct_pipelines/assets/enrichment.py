@@ -4,7 +4,7 @@ import dagster as dg
 
 from lct_pipelines.assets.constants import ENRICHMENT_GROUP
 from lct_pipelines.assets.locks import holding
-from lct_pipelines.assets.metadata import markdown_table
+from lct_pipelines.assets.metadata import markdown_table, model_schema
 from lct_pipelines.db.matviews import count_rows
 from lct_pipelines.db.write_locks import ENRICHMENT_INPUTS_RESOURCE
 from lct_pipelines.enrichment.bell_schedule_file import BellScheduleFileError, read_bell_schedule_file
@@ -36,6 +36,10 @@ def _already_loaded(context: dg.AssetExecutionContext, digest: str, rows_now: in
     key=STATE_REQUIREMENTS_KEY,
     group_name=ENRICHMENT_GROUP,
     kinds={"postgres"},
+    metadata={
+        "dagster/table_name": "lct.state_requirements",
+        "dagster/column_schema": model_schema("lct.state_requirements"),
+    },
     description="Statutory daily instructional minutes per state and level (NCES State Education Reforms "
     "table 1.1, 2020), from the project's seed file; DC and the territories have none (300-minute default). "
     "Loaded when the seed is new or changed, so a correction made in the table since is kept.",
@@ -56,6 +60,10 @@ def state_requirements(context: dg.AssetExecutionContext, postgres: PostgresReso
     key=BELL_SCHEDULES_KEY,
     group_name=ENRICHMENT_GROUP,
     kinds={"postgres"},
+    metadata={
+        "dagster/table_name": "lct.bell_schedules",
+        "dagster/column_schema": model_schema("lct.bell_schedules"),
+    },
     description="Actual daily instructional minutes per district, year and level. Upserted from "
     "$LCT_DATA_DIR/raw/bell_schedules.csv when the file is new or changed since its last load (so a later "
     "`lct enrich` edit is not overwritten by an unchanged file); rows saved by `lct enrich` are never removed.",

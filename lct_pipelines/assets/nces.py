@@ -16,8 +16,9 @@ from psycopg2.extras import Json
 from sqlalchemy import text
 
 from lct_pipelines.assets.constants import NCES_GROUP, NCES_SOURCES_GROUP
+from lct_pipelines.assets.landed_files import RAW_FILE_LABELS, file_observation, raw_file_key
 from lct_pipelines.assets.locks import holding
-from lct_pipelines.assets.metadata import column_schema, markdown_table
+from lct_pipelines.assets.metadata import markdown_table, model_schema
 from lct_pipelines.assets.partitions import school_years
 from lct_pipelines.db.sqlfiles import load_sql
 from lct_pipelines.db.staging import replace_partition
@@ -38,13 +39,13 @@ IMPORT_SUMMARY_KEY = dg.AssetKey(["nces", "import_summary"])
 
 RAW_FILE_SPECS = {
     kind: dg.AssetSpec(
-        key=dg.AssetKey(["nces_ccd", f"{kind}_file"]),
-        description=f"The NCES CCD {label} file landed under $LCT_DATA_DIR/raw/nces_ccd/<year>/ (owned by NCES).",
+        key=raw_file_key(kind),
+        description=f"The NCES CCD {label} file landed under $LCT_DATA_DIR/raw/nces_ccd/{{year}}/ (owned by NCES).",
         group_name=NCES_SOURCES_GROUP,
         kinds={"csv"},
         partitions_def=school_years,
     )
-    for kind, label in (("directory", "029 directory"), ("membership", "052 membership"), ("staff", "059 staff"))
+    for kind, label in RAW_FILE_LABELS.items()
 }
 
 
@@ -162,6 +163,7 @@ def _read_year(context: dg.AssetExecutionContext, landing: LandingZoneResource, 
             group_name=NCES_GROUP,
             kinds={"postgres"},
             description=target.description,
+            metadata={"dagster/table_name": target.table, "dagster/column_schema": model_schema(target.table)},
         )
         for target in IMPORT_TARGETS
     ],
@@ -191,11 +193,20 @@ def nces_year_import(context: dg.AssetExecutionContext, landing: LandingZoneReso
             )
     for item in files:
         context.log.info(f"{item.target.kind}: {len(item.table):,} rows swapped into {item.target.table} for {year}")
+        context.log_event(
+            file_observation(
+                item.target.kind,
+                year,
+                item.path,
+                size=item.path.stat().st_size,
+                sha256=item.sha256,
+                rows=item.report.rows_read,
+            )
+        )
         yield dg.MaterializeResult(
             asset_key=item.target.key,
             metadata={
                 "dagster/row_count": len(item.table),
-                "dagster/column_schema": column_schema(item.table),
                 "file": dg.MetadataValue.path(str(item.path)),
                 "sha256": item.sha256,
                 **{f"import/{k}": v for k, v in item.report.to_metadata().items() if isinstance(v, int | float | str)},

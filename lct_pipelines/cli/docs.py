@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,8 +18,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "dictionary",
         help="regenerate the data dictionary (tables from the models, materialized views from the database)",
         description="Write database_schema_<timestamp>.md and database_schema_latest.md: every table of the "
-        "models and every materialized view in the database. Also done after every `lct db upgrade` and weekly "
-        "by the data_dictionary asset.",
+        "models and every materialized view in the database, through the data_dictionary job (the weekly "
+        "schedule's; shown in the UI). Also written after every `lct db upgrade`.",
     )
     dictionary.add_argument(
         "--output-dir", help="folder (default $LCT_DATA_DICTIONARY_DIR, else <project>/docs/data-dictionaries)"
@@ -36,7 +37,27 @@ def write_dictionary(database_url: str, folder: Path | None = None, say: Callabl
 
 
 def dictionary_command(args: argparse.Namespace) -> int:
-    from lct_pipelines.cli.commands import _database_url
+    """The data_dictionary job, in-process: the asset's materialization shows in the UI like the schedule's."""
+    import dagster as dg
 
-    write_dictionary(_database_url(), Path(args.output_dir) if args.output_dir else None)
-    return 0
+    from lct_pipelines.cli.commands import _settings
+    from lct_pipelines.cli.launch import run_job, step_failures
+    from lct_pipelines.definitions import defs
+    from lct_pipelines.jobs import DATA_DICTIONARY_JOB
+    from lct_pipelines.services.up import bring_up
+
+    bring_up(_settings(), progress=lambda m: print(f"up: {m}", flush=True))
+    started = time.perf_counter()
+    config = {"ops": {"data_dictionary": {"config": {"output_dir": args.output_dir or ""}}}}
+    with dg.DagsterInstance.get() as instance:
+        result = run_job(defs, instance, DATA_DICTIONARY_JOB, launched_by="lct docs dictionary", run_config=config)
+    for event in result.get_asset_materialization_events():
+        metadata = event.materialization.metadata
+        print(
+            f"docs: data dictionary ({metadata['tables'].value} tables, "
+            f"{metadata['materialized_views'].value} materialized views) -> {metadata['latest'].value}"
+        )
+    for failure in step_failures(result):
+        print(f"docs: failed: {failure}")
+    print(f"docs: {'done' if result.success else 'FAILED'} in {time.perf_counter() - started:.1f}s")
+    return 0 if result.success else 1

@@ -117,6 +117,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         description="Run the warehouse_refresh Dagster job in-process: create missing rollups, refresh them "
         "CONCURRENTLY, fence and invalidate the query cache. The run shows in the UI's run history.",
     )
+    refresh.add_argument(
+        "--all",
+        action="store_true",
+        help="then also record the statistics and warm the query cache (the jobs of the 03:00 and 07:00 UTC "
+        "schedules), so every warehouse asset is materialized",
+    )
     refresh.set_defaults(func=refresh_rollups)
     for spec in QUERY_SPECS.values():
         _add_query_parser(actions, spec)
@@ -170,7 +176,7 @@ def refresh_rollups(args: argparse.Namespace) -> int:
     from lct_pipelines.cli.commands import _settings
     from lct_pipelines.cli.launch import run_job, run_warnings, step_failures
     from lct_pipelines.definitions import defs
-    from lct_pipelines.jobs import WAREHOUSE_REFRESH_JOB
+    from lct_pipelines.jobs import WAREHOUSE_CACHE_WARMUP_JOB, WAREHOUSE_REFRESH_JOB, WAREHOUSE_STATISTICS_JOB
     from lct_pipelines.services.up import bring_up
 
     bring_up(_settings(), progress=lambda m: _say(f"up: {m}"))
@@ -196,7 +202,14 @@ def refresh_rollups(args: argparse.Namespace) -> int:
         _say(f"  failed: {failure}")
     mark = "done" if result.success else "FAILED"
     _say(f"warehouse refresh: {mark} in {time.perf_counter() - started:.1f}s, run id {result.run_id}")
-    return 0 if result.success else 1
+    ok = result.success
+    for job_name in (WAREHOUSE_STATISTICS_JOB, WAREHOUSE_CACHE_WARMUP_JOB) if args.all and ok else ():
+        with dg.DagsterInstance.get() as instance:
+            followup = run_job(defs, instance, job_name, launched_by="lct warehouse refresh --all")
+        ok = ok and followup.success
+        failures = "; ".join(step_failures(followup))
+        _say(f"warehouse refresh: {job_name} {'done' if followup.success else 'FAILED: ' + failures}")
+    return 0 if ok else 1
 
 
 def _cell(value: Any) -> str:

@@ -44,19 +44,19 @@ class LeaDirectory(Base):
     leaid: Mapped[str] = mapped_column(String(7), primary_key=True, comment="NCES LEA id, 7 chars, leading zeros kept")
     fipst: Mapped[str | None] = mapped_column(String(2), comment="state FIPS code")
     state: Mapped[str] = mapped_column(String(2), comment="postal code (ST); also DC, PR, VI, GU, AS, MP, BI")
-    state_name: Mapped[str | None] = mapped_column(Text)
-    lea_name: Mapped[str] = mapped_column(Text)
+    state_name: Mapped[str | None] = mapped_column(Text, comment="state name (STATENAME)")
+    lea_name: Mapped[str] = mapped_column(Text, comment="district name (LEA_NAME)")
     st_leaid: Mapped[str | None] = mapped_column(Text, comment="the state's own id")
-    lea_type: Mapped[int | None] = mapped_column(Integer)
-    lea_type_text: Mapped[str | None] = mapped_column(Text)
+    lea_type: Mapped[int | None] = mapped_column(Integer, comment="NCES LEA type code (1 regular ... 9)")
+    lea_type_text: Mapped[str | None] = mapped_column(Text, comment="NCES LEA type, e.g. Regular local school district")
     sy_status_text: Mapped[str | None] = mapped_column(Text, comment="Open, Closed, New, ...")
-    charter_lea_text: Mapped[str | None] = mapped_column(Text)
+    charter_lea_text: Mapped[str | None] = mapped_column(Text, comment="whether the LEA is a charter agency")
     gslo: Mapped[str | None] = mapped_column(String(2), comment="lowest grade offered")
     gshi: Mapped[str | None] = mapped_column(String(2), comment="highest grade offered")
-    city: Mapped[str | None] = mapped_column(Text)
-    zip: Mapped[str | None] = mapped_column(String(10))
-    website: Mapped[str | None] = mapped_column(Text)
-    operational_schools: Mapped[int | None] = mapped_column(Integer)
+    city: Mapped[str | None] = mapped_column(Text, comment="city of the district's location address")
+    zip: Mapped[str | None] = mapped_column(String(10), comment="ZIP code of the location address")
+    website: Mapped[str | None] = mapped_column(Text, comment="district website as reported")
+    operational_schools: Mapped[int | None] = mapped_column(Integer, comment="schools operating in the year")
 
 
 class LeaEnrollment(Base):
@@ -68,25 +68,25 @@ class LeaEnrollment(Base):
         {"schema": NCES_SCHEMA, "comment": "NCES CCD 052 membership, detail rows summed per district and grade"},
     )
 
-    school_year: Mapped[str] = mapped_column(String(7), primary_key=True)
-    leaid: Mapped[str] = mapped_column(String(7), primary_key=True)
+    school_year: Mapped[str] = mapped_column(String(7), primary_key=True, comment="e.g. 2023-24")
+    leaid: Mapped[str] = mapped_column(String(7), primary_key=True, comment="NCES LEA id, 7 chars, leading zeros kept")
     prek: Mapped[float | None] = mapped_column(Float, comment="NULL: no reported count for this grade")
-    kg: Mapped[float | None] = mapped_column(Float)
-    g1: Mapped[float | None] = mapped_column(Float)
-    g2: Mapped[float | None] = mapped_column(Float)
-    g3: Mapped[float | None] = mapped_column(Float)
-    g4: Mapped[float | None] = mapped_column(Float)
-    g5: Mapped[float | None] = mapped_column(Float)
-    g6: Mapped[float | None] = mapped_column(Float)
-    g7: Mapped[float | None] = mapped_column(Float)
-    g8: Mapped[float | None] = mapped_column(Float)
-    g9: Mapped[float | None] = mapped_column(Float)
-    g10: Mapped[float | None] = mapped_column(Float)
-    g11: Mapped[float | None] = mapped_column(Float)
-    g12: Mapped[float | None] = mapped_column(Float)
-    g13: Mapped[float | None] = mapped_column(Float)
-    ungraded: Mapped[float | None] = mapped_column(Float)
-    adult_ed: Mapped[float | None] = mapped_column(Float)
+    kg: Mapped[float | None] = mapped_column(Float, comment="kindergarten students; NULL: not reported")
+    g1: Mapped[float | None] = mapped_column(Float, comment="grade 1 students; NULL: not reported")
+    g2: Mapped[float | None] = mapped_column(Float, comment="grade 2 students; NULL: not reported")
+    g3: Mapped[float | None] = mapped_column(Float, comment="grade 3 students; NULL: not reported")
+    g4: Mapped[float | None] = mapped_column(Float, comment="grade 4 students; NULL: not reported")
+    g5: Mapped[float | None] = mapped_column(Float, comment="grade 5 students; NULL: not reported")
+    g6: Mapped[float | None] = mapped_column(Float, comment="grade 6 students; NULL: not reported")
+    g7: Mapped[float | None] = mapped_column(Float, comment="grade 7 students; NULL: not reported")
+    g8: Mapped[float | None] = mapped_column(Float, comment="grade 8 students; NULL: not reported")
+    g9: Mapped[float | None] = mapped_column(Float, comment="grade 9 students; NULL: not reported")
+    g10: Mapped[float | None] = mapped_column(Float, comment="grade 10 students; NULL: not reported")
+    g11: Mapped[float | None] = mapped_column(Float, comment="grade 11 students; NULL: not reported")
+    g12: Mapped[float | None] = mapped_column(Float, comment="grade 12 students; NULL: not reported")
+    g13: Mapped[float | None] = mapped_column(Float, comment="grade 13 students; NULL: not reported")
+    ungraded: Mapped[float | None] = mapped_column(Float, comment="ungraded students; NULL: not reported")
+    adult_ed: Mapped[float | None] = mapped_column(Float, comment="adult education students; NULL: not reported")
     enrollment_k12: Mapped[float] = mapped_column(Float, comment="kg + g1..g12")
     enrollment_elementary: Mapped[float] = mapped_column(Float, comment="kg + g1..g5")
     enrollment_middle: Mapped[float] = mapped_column(Float, comment="g6..g8")
@@ -104,8 +104,8 @@ class LeaStaff(Base):
         {"schema": NCES_SCHEMA, "comment": "NCES CCD 059 staff, detail categories only"},
     )
 
-    school_year: Mapped[str] = mapped_column(String(7), primary_key=True)
-    leaid: Mapped[str] = mapped_column(String(7), primary_key=True)
+    school_year: Mapped[str] = mapped_column(String(7), primary_key=True, comment="e.g. 2023-24")
+    leaid: Mapped[str] = mapped_column(String(7), primary_key=True, comment="NCES LEA id, 7 chars, leading zeros kept")
     category: Mapped[str] = mapped_column(Text, primary_key=True, comment="NCES STAFF detail category")
     tier: Mapped[str] = mapped_column(Text, comment="teacher, instructional support, student support, ...")
     fte: Mapped[float | None] = mapped_column(Float, comment="full-time equivalents; NULL when not reported")
@@ -117,13 +117,17 @@ class ImportReportRecord(Base):
     __tablename__ = "import_reports"
     __table_args__ = ({"schema": NCES_SCHEMA},)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    school_year: Mapped[str] = mapped_column(String(7), index=True)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True, comment="surrogate key")
+    school_year: Mapped[str] = mapped_column(String(7), index=True, comment="school year of the file, e.g. 2023-24")
     kind: Mapped[str] = mapped_column(String(16), comment="directory, membership or staff")
-    file: Mapped[str] = mapped_column(Text)
-    sha256: Mapped[str] = mapped_column(String(64))
-    report: Mapped[dict] = mapped_column(JSONB)
-    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    file: Mapped[str] = mapped_column(Text, comment="path of the imported file")
+    sha256: Mapped[str] = mapped_column(String(64), comment="SHA-256 of the file's bytes")
+    report: Mapped[dict] = mapped_column(
+        JSONB, comment="the import report: rows read and used, blanks, duplicates, conflicts, repadded ids, ..."
+    )
+    imported_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), comment="when the file was imported"
+    )
 
 
 class StateRequirement(Base):
@@ -132,11 +136,15 @@ class StateRequirement(Base):
     __tablename__ = "state_requirements"
     __table_args__ = ({"schema": LCT_SCHEMA},)
 
-    state: Mapped[str] = mapped_column(String(2), primary_key=True)
-    state_name: Mapped[str] = mapped_column(Text)
-    elementary_minutes: Mapped[float] = mapped_column(Float)
-    middle_minutes: Mapped[float] = mapped_column(Float)
-    high_minutes: Mapped[float] = mapped_column(Float)
+    state: Mapped[str] = mapped_column(String(2), primary_key=True, comment="postal code")
+    state_name: Mapped[str] = mapped_column(Text, comment="state name")
+    elementary_minutes: Mapped[float] = mapped_column(
+        Float, comment="statutory daily instructional minutes, elementary grades"
+    )
+    middle_minutes: Mapped[float] = mapped_column(Float, comment="statutory daily instructional minutes, middle grades")
+    high_minutes: Mapped[float] = mapped_column(
+        Float, comment="statutory daily instructional minutes, high school grades"
+    )
 
 
 class BellSchedule(Base):
@@ -152,21 +160,27 @@ class BellSchedule(Base):
         {"schema": LCT_SCHEMA},
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    leaid: Mapped[str] = mapped_column(String(7), index=True)
-    district_name: Mapped[str | None] = mapped_column(Text)
-    state: Mapped[str | None] = mapped_column(String(2))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True, comment="surrogate key")
+    leaid: Mapped[str] = mapped_column(String(7), index=True, comment="NCES LEA id of the district, 7 chars")
+    district_name: Mapped[str | None] = mapped_column(Text, comment="district name as collected")
+    state: Mapped[str | None] = mapped_column(String(2), comment="postal code of the district's state")
     year: Mapped[str] = mapped_column(String(7), comment="school year of the schedule, e.g. 2024-25")
-    grade_level: Mapped[str] = mapped_column(String(10))
-    instructional_minutes: Mapped[float] = mapped_column(Float)
-    start_time: Mapped[str | None] = mapped_column(Text)
-    end_time: Mapped[str | None] = mapped_column(Text)
-    lunch_duration: Mapped[str | None] = mapped_column(Text)
-    source: Mapped[str | None] = mapped_column(Text)
-    confidence: Mapped[str] = mapped_column(String(6))
-    method: Mapped[str | None] = mapped_column(Text)
-    notes: Mapped[str | None] = mapped_column(Text)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    grade_level: Mapped[str] = mapped_column(String(10), comment="elementary, middle or high")
+    instructional_minutes: Mapped[float] = mapped_column(
+        Float, comment="actual daily instructional minutes at that level (0 < minutes <= 1440)"
+    )
+    start_time: Mapped[str | None] = mapped_column(Text, comment="school day start as collected, e.g. 8:00")
+    end_time: Mapped[str | None] = mapped_column(Text, comment="school day end as collected, e.g. 15:10")
+    lunch_duration: Mapped[str | None] = mapped_column(Text, comment="lunch as collected, e.g. 30 min")
+    source: Mapped[str | None] = mapped_column(Text, comment="where the schedule was found (URL or document)")
+    confidence: Mapped[str] = mapped_column(String(6), comment="high, medium or low")
+    method: Mapped[str | None] = mapped_column(
+        Text, comment="how the minutes were derived, e.g. bell schedule minus lunch"
+    )
+    notes: Mapped[str | None] = mapped_column(Text, comment="free text from the collector")
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), comment="when the row was last saved"
+    )
 
 
 class BlockedDistrict(Base):
@@ -194,20 +208,26 @@ class LctCalculation(Base):
         {"schema": LCT_SCHEMA, "comment": "LCT per district, year and scope; see docs/methodology.md"},
     )
 
-    year: Mapped[str] = mapped_column(String(7), primary_key=True)
-    district_id: Mapped[str] = mapped_column(String(7), primary_key=True)
-    staff_scope: Mapped[str] = mapped_column(String(32), primary_key=True)
-    district_name: Mapped[str] = mapped_column(Text)
-    state: Mapped[str] = mapped_column(String(2), index=True)
+    year: Mapped[str] = mapped_column(String(7), primary_key=True, comment="school year, e.g. 2023-24")
+    district_id: Mapped[str] = mapped_column(
+        String(7), primary_key=True, comment="NCES LEA id, 7 chars, leading zeros kept"
+    )
+    staff_scope: Mapped[str] = mapped_column(
+        String(32), primary_key=True, comment="which staff count: one of the seven scopes (teachers_only ... all)"
+    )
+    district_name: Mapped[str] = mapped_column(Text, comment="district name from the CCD directory")
+    state: Mapped[str] = mapped_column(String(2), index=True, comment="postal code of the district's state")
     staff_count: Mapped[float] = mapped_column(Float, comment="staff FTE of the scope")
     enrollment: Mapped[int] = mapped_column(Integer, comment="students of the scope's enrollment type")
-    enrollment_type: Mapped[str] = mapped_column(String(10))
+    enrollment_type: Mapped[str] = mapped_column(String(10), comment="students counted: k12, elementary or secondary")
     instructional_minutes: Mapped[float] = mapped_column(Float, comment="rounded to 2 decimals")
     instructional_minutes_source: Mapped[str] = mapped_column(
         String(20), comment="bell_schedule, state_requirement, default or mixed"
     )
     lct_value: Mapped[float] = mapped_column(Float, comment="minutes x staff / enrollment, rounded to 2 decimals")
-    is_valid: Mapped[bool] = mapped_column(Boolean)
+    is_valid: Mapped[bool] = mapped_column(
+        Boolean, comment="0 < LCT <= 360 and staff <= enrollment (decided at full precision)"
+    )
     qa_flags: Mapped[str] = mapped_column(Text, comment="';'-separated flags, '' when none")
     run_id: Mapped[str] = mapped_column(String(16), comment="calculation_runs.run_id that wrote the row")
     lct_value_unrounded: Mapped[float | None] = mapped_column(
@@ -240,18 +260,28 @@ class CalculationRun(Base):
     )
 
     run_id: Mapped[str] = mapped_column(String(16), primary_key=True, comment="UTC start, e.g. 20251228T014510Z")
-    year: Mapped[str] = mapped_column(String(7), index=True)
-    run_type: Mapped[str] = mapped_column(String(12))
+    year: Mapped[str] = mapped_column(String(7), index=True, comment="school year calculated, e.g. 2023-24")
+    run_type: Mapped[str] = mapped_column(String(12), comment="full or incremental")
     status: Mapped[str] = mapped_column(String(12), comment="running, success, failed, blocked")
-    districts_processed: Mapped[int] = mapped_column(Integer, server_default="0")
-    calculations_created: Mapped[int] = mapped_column(Integer, server_default="0")
+    districts_processed: Mapped[int] = mapped_column(
+        Integer, server_default="0", comment="districts computed by the run (incremental: only the changed ones)"
+    )
+    calculations_created: Mapped[int] = mapped_column(Integer, server_default="0", comment="rows the run wrote")
     input_hash: Mapped[str | None] = mapped_column(String(64), comment="SHA-256 over the inputs")
-    output_files: Mapped[dict | None] = mapped_column(JSONB)
-    qa_summary: Mapped[dict | None] = mapped_column(JSONB)
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    duration_seconds: Mapped[float | None] = mapped_column(Float)
-    dagster_run_id: Mapped[str | None] = mapped_column(String(64))
+    output_files: Mapped[dict | None] = mapped_column(
+        JSONB, comment="the exports written from the run: path, rows and bytes per dataset"
+    )
+    qa_summary: Mapped[dict | None] = mapped_column(
+        JSONB, comment="the QA report of the year after the run (outlier rows capped at 200)"
+    )
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), comment="when the run started (UTC)")
+    completed_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), comment="when it finished; NULL while running"
+    )
+    duration_seconds: Mapped[float | None] = mapped_column(Float, comment="completed_at - started_at")
+    dagster_run_id: Mapped[str | None] = mapped_column(
+        String(64), comment="the Dagster run that ran it; NULL outside Dagster"
+    )
 
 
 class DistrictFingerprint(Base):
@@ -260,7 +290,7 @@ class DistrictFingerprint(Base):
     __tablename__ = "district_fingerprints"
     __table_args__ = ({"schema": LCT_SCHEMA},)
 
-    year: Mapped[str] = mapped_column(String(7), primary_key=True)
-    leaid: Mapped[str] = mapped_column(String(7), primary_key=True)
+    year: Mapped[str] = mapped_column(String(7), primary_key=True, comment="school year, e.g. 2023-24")
+    leaid: Mapped[str] = mapped_column(String(7), primary_key=True, comment="NCES LEA id of the district, 7 chars")
     fingerprint: Mapped[str] = mapped_column(String(64), comment="SHA-256 over the district's inputs")
-    run_id: Mapped[str] = mapped_column(String(16))
+    run_id: Mapped[str] = mapped_column(String(16), comment="calculation_runs.run_id that stored the fingerprint")

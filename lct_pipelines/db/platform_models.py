@@ -43,17 +43,21 @@ class Subject(Base):
     __tablename__ = "subjects"
     __table_args__ = ({"schema": PLATFORM_SCHEMA, "comment": "Platform subjects (Mathematics, Biology, ...)"},)
 
-    subject_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    name: Mapped[str] = mapped_column(Text, unique=True)
+    subject_id: Mapped[int] = mapped_column(
+        Integer, primary_key=True, autoincrement=False, comment="the platform's subject id"
+    )
+    name: Mapped[str] = mapped_column(Text, unique=True, comment="subject name, unique")
 
 
 class Teacher(Base):
     __tablename__ = "teachers"
     __table_args__ = ({"schema": PLATFORM_SCHEMA},)
 
-    teacher_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    full_name: Mapped[str] = mapped_column(Text)
-    email: Mapped[str] = mapped_column(Text, unique=True)
+    teacher_id: Mapped[int] = mapped_column(
+        Integer, primary_key=True, autoincrement=False, comment="the platform's teacher id"
+    )
+    full_name: Mapped[str] = mapped_column(Text, comment="teacher's name")
+    email: Mapped[str] = mapped_column(Text, unique=True, comment="teacher's email, unique")
 
 
 class Student(Base):
@@ -63,10 +67,12 @@ class Student(Base):
         {"schema": PLATFORM_SCHEMA},
     )
 
-    student_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    full_name: Mapped[str] = mapped_column(Text)
-    grade_level: Mapped[int] = mapped_column(SmallInteger)
-    enrolled_on: Mapped[dt.date] = mapped_column(Date)
+    student_id: Mapped[int] = mapped_column(
+        Integer, primary_key=True, autoincrement=False, comment="the platform's student id"
+    )
+    full_name: Mapped[str] = mapped_column(Text, comment="student's name")
+    grade_level: Mapped[int] = mapped_column(SmallInteger, comment="grade 1-12")
+    enrolled_on: Mapped[dt.date] = mapped_column(Date, comment="date the student joined the platform")
 
 
 class SchoolClass(Base):
@@ -75,14 +81,20 @@ class SchoolClass(Base):
     __tablename__ = "classes"
     __table_args__ = ({"schema": PLATFORM_SCHEMA},)
 
-    class_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    class_id: Mapped[int] = mapped_column(
+        Integer, primary_key=True, autoincrement=False, comment="the platform's class id"
+    )
     subject_id: Mapped[int] = mapped_column(
-        ForeignKey("platform.subjects.subject_id", name="fk_classes_subject_id"), index=True
+        ForeignKey("platform.subjects.subject_id", name="fk_classes_subject_id"),
+        index=True,
+        comment="subject taught (subjects.subject_id)",
     )
     teacher_id: Mapped[int] = mapped_column(
-        ForeignKey("platform.teachers.teacher_id", name="fk_classes_teacher_id"), index=True
+        ForeignKey("platform.teachers.teacher_id", name="fk_classes_teacher_id"),
+        index=True,
+        comment="teacher of the class (teachers.teacher_id)",
     )
-    name: Mapped[str] = mapped_column(Text)
+    name: Mapped[str] = mapped_column(Text, comment="class name")
 
 
 class ClassEnrollment(Base):
@@ -90,14 +102,17 @@ class ClassEnrollment(Base):
     __table_args__ = ({"schema": PLATFORM_SCHEMA},)
 
     class_id: Mapped[int] = mapped_column(
-        ForeignKey("platform.classes.class_id", name="fk_class_enrollments_class_id"), primary_key=True
+        ForeignKey("platform.classes.class_id", name="fk_class_enrollments_class_id"),
+        primary_key=True,
+        comment="class (classes.class_id)",
     )
     student_id: Mapped[int] = mapped_column(
         ForeignKey("platform.students.student_id", name="fk_class_enrollments_student_id"),
         primary_key=True,
         index=True,
+        comment="student enrolled (students.student_id)",
     )
-    enrolled_on: Mapped[dt.date] = mapped_column(Date)
+    enrolled_on: Mapped[dt.date] = mapped_column(Date, comment="date the student joined the class")
 
 
 class Assignment(Base):
@@ -107,13 +122,17 @@ class Assignment(Base):
         {"schema": PLATFORM_SCHEMA},
     )
 
-    assignment_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    class_id: Mapped[int] = mapped_column(
-        ForeignKey("platform.classes.class_id", name="fk_assignments_class_id"), index=True
+    assignment_id: Mapped[int] = mapped_column(
+        Integer, primary_key=True, autoincrement=False, comment="the platform's assignment id"
     )
-    title: Mapped[str] = mapped_column(Text)
-    due_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    max_score: Mapped[Decimal] = mapped_column(Numeric(6, 2))
+    class_id: Mapped[int] = mapped_column(
+        ForeignKey("platform.classes.class_id", name="fk_assignments_class_id"),
+        index=True,
+        comment="class it was set in (classes.class_id)",
+    )
+    title: Mapped[str] = mapped_column(Text, comment="assignment title")
+    due_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), comment="deadline")
+    max_score: Mapped[Decimal] = mapped_column(Numeric(6, 2), comment="highest possible score (> 0)")
 
 
 class Submission(Base):
@@ -139,19 +158,27 @@ class Submission(Base):
         {"schema": PLATFORM_SCHEMA},
     )
 
-    submission_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    submission_id: Mapped[int] = mapped_column(
+        BigInteger, primary_key=True, autoincrement=False, comment="the platform's submission id"
+    )
     assignment_id: Mapped[int] = mapped_column(
-        ForeignKey("platform.assignments.assignment_id", name="fk_submissions_assignment_id")
+        ForeignKey("platform.assignments.assignment_id", name="fk_submissions_assignment_id"),
+        comment="assignment handed in (assignments.assignment_id)",
     )
     student_id: Mapped[int] = mapped_column(
-        ForeignKey("platform.students.student_id", name="fk_submissions_student_id")
+        ForeignKey("platform.students.student_id", name="fk_submissions_student_id"),
+        comment="student who handed it in (students.student_id)",
     )
-    submitted_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
-    status: Mapped[str] = mapped_column(String(16))
-    grade: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
-    graded_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    submitted_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True, comment="hand-in time")
+    status: Mapped[str] = mapped_column(String(16), comment="pending_review, graded or returned")
+    grade: Mapped[Decimal | None] = mapped_column(Numeric(5, 2), comment="0-100 once graded; NULL while pending review")
+    graded_at: Mapped[dt.datetime | None] = mapped_column(
+        DateTime(timezone=True), comment="when it was graded; NULL while pending review"
+    )
     graded_by: Mapped[int | None] = mapped_column(
-        ForeignKey("platform.teachers.teacher_id", name="fk_submissions_graded_by"), index=True
+        ForeignKey("platform.teachers.teacher_id", name="fk_submissions_graded_by"),
+        index=True,
+        comment="grading teacher (teachers.teacher_id); NULL while pending review",
     )
 
 
@@ -170,7 +197,9 @@ class Attendance(Base):
         {"schema": PLATFORM_SCHEMA},
     )
 
-    student_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    class_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
-    status: Mapped[str] = mapped_column(String(8))
+    student_id: Mapped[int] = mapped_column(Integer, primary_key=True, comment="student (students.student_id)")
+    class_id: Mapped[int] = mapped_column(
+        Integer, primary_key=True, comment="class the student is enrolled in (classes.class_id)"
+    )
+    date: Mapped[dt.date] = mapped_column(Date, primary_key=True, comment="session date")
+    status: Mapped[str] = mapped_column(String(8), comment="present, absent, late or excused")

@@ -6,6 +6,18 @@ import pandas as pd
 
 from lct_pipelines.lct.scopes import SCOPE_NAMES
 
+# The summaries' own columns (the others are those of lct.lct_calculations).
+SUMMARY_COLUMN_MEANINGS = {
+    "calculations": "calculations of the group (valid or not)",
+    "valid": "valid calculations of the group",
+    "pass_rate": "valid / calculations (a fraction)",
+    "mean_lct": "mean of the valid lct_value",
+    "median_lct": "median of the valid lct_value",
+    "std_lct": "sample standard deviation of the valid lct_value",
+    "min_lct": "smallest valid lct_value",
+    "max_lct": "largest valid lct_value",
+}
+
 
 def _stats(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     counts = frame.groupby(keys, observed=True).agg(calculations=("lct_value", "size"), valid=("is_valid", "sum"))

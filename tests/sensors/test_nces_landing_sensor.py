@@ -121,3 +121,51 @@ def test_a_file_still_being_written_or_a_missing_file_waits(tick: Tick, tmp_path
     assert missing.run_requests == [] and "2 of 3 files" in missing.skip_reason.skip_message
     _land(tmp_path / "data")
     assert len(tick().run_requests) == 1
+
+
+def _observed(result: dg.SensorResult) -> dict[str, dict]:
+    """Asset key -> (partition, metadata values) of the observations the tick records."""
+    return {
+        event.asset_key.to_user_string(): {
+            "partition": event.partition,
+            **{k: v.value for k, v in event.metadata.items()},
+        }
+        for event in result.asset_events
+        if isinstance(event, dg.AssetObservation)
+    }
+
+
+def test_each_new_or_changed_file_is_observed_with_its_size_hash_and_rows_once_imported(
+    tick: Tick, tmp_path: Path, database_url: str
+) -> None:
+    folder = _land(tmp_path / "data")
+    first = _observed(tick())
+    assert set(first) == {"nces_ccd/directory_file", "nces_ccd/membership_file", "nces_ccd/staff_file"}
+    directory = next(folder.glob("*_029_*"))
+    assert first["nces_ccd/directory_file"] == {
+        "partition": YEAR,
+        "path": str(directory),
+        "size_bytes": directory.stat().st_size,
+        "sha256": sha256_of(directory),
+    }
+    assert _observed(tick()) == {}  # unchanged: nothing new to record
+
+    engine = build_engine(database_url)  # the membership file gets imported, then edited
+    membership = next(folder.glob("*_052_*"))
+    membership.write_text(membership.read_text().replace(",Reported", ",Reported ", 1))
+    os.utime(membership, (AN_HOUR_AGO + 60, AN_HOUR_AGO + 60))
+    with transaction(engine) as cur:
+        cur.execute(
+            load_sql("nces/insert_import_report.sql"),
+            {
+                "school_year": YEAR,
+                "kind": "membership",
+                "file": str(membership),
+                "sha256": sha256_of(membership),
+                "report": Json({"rows_read": 42}),
+            },
+        )
+    engine.dispose()
+    changed = _observed(tick())
+    assert set(changed) == {"nces_ccd/membership_file"}
+    assert changed["nces_ccd/membership_file"]["rows"] == 42

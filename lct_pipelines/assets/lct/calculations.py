@@ -10,7 +10,7 @@ from pydantic import Field
 from lct_pipelines.assets.constants import LCT_GROUP
 from lct_pipelines.assets.enrichment import BELL_SCHEDULES_KEY, STATE_REQUIREMENTS_KEY
 from lct_pipelines.assets.locks import holding
-from lct_pipelines.assets.metadata import column_schema
+from lct_pipelines.assets.metadata import markdown_image, model_schema
 from lct_pipelines.assets.nces import DIRECTORY_KEY, ENROLLMENT_KEY, STAFF_KEY
 from lct_pipelines.assets.partitions import school_years
 from lct_pipelines.db.write_locks import year_resource
@@ -21,6 +21,7 @@ from lct_pipelines.lct.run import FULL, run_calculation
 from lct_pipelines.resources import LandingZoneResource, PostgresResource
 
 CALCULATIONS_KEY = dg.AssetKey(["lct", "lct_calculations"])
+CALCULATIONS_TABLE = "lct.lct_calculations"
 QA_REPORT_KEY = dg.AssetKey(["lct", "lct_qa_report"])
 INPUT_KEYS = [DIRECTORY_KEY, ENROLLMENT_KEY, STAFF_KEY, STATE_REQUIREMENTS_KEY, BELL_SCHEDULES_KEY]
 
@@ -40,6 +41,10 @@ class CalculationConfig(dg.Config):
             kinds={"postgres"},
             description="LCT = daily instructional minutes x staff FTE / students, for every district and the "
             "seven staff scopes (table lct.lct_calculations; see docs/methodology.md).",
+            metadata={
+                "dagster/table_name": CALCULATIONS_TABLE,
+                "dagster/column_schema": model_schema(CALCULATIONS_TABLE),
+            },
         ),
         dg.AssetSpec(
             QA_REPORT_KEY,
@@ -75,7 +80,6 @@ def lct_calculations(
         asset_key=CALCULATIONS_KEY,
         metadata={
             "dagster/row_count": report["totals"]["calculations"],
-            "dagster/column_schema": column_schema(outcome.qa_rows),
             "run_id": outcome.run_id,
             "run_type": outcome.run_type,
             "run_status": outcome.status,
@@ -98,7 +102,8 @@ def lct_calculations(
             "report": dg.MetadataValue.path(str(files.report)),
             "markdown": dg.MetadataValue.path(str(files.markdown)),
             "latest": dg.MetadataValue.path(str(files.latest_report)),
-            "chart": dg.MetadataValue.path(str(files.chart)),
+            "chart": markdown_image(files.chart, f"LCT distribution per staff scope, {year}"),
+            "chart_file": dg.MetadataValue.path(str(files.chart)),
             "run_id": outcome.run_id,
         },
     )

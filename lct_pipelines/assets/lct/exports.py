@@ -11,13 +11,13 @@ import dagster as dg
 import pandas as pd
 
 from lct_pipelines.assets.constants import LCT_EXPORTS_GROUP
-from lct_pipelines.assets.lct.calculations import CALCULATIONS_KEY
+from lct_pipelines.assets.lct.calculations import CALCULATIONS_KEY, CALCULATIONS_TABLE
 from lct_pipelines.assets.locks import holding
-from lct_pipelines.assets.metadata import column_schema
+from lct_pipelines.assets.metadata import column_schema, model_meanings
 from lct_pipelines.assets.partitions import school_years
 from lct_pipelines.db.write_locks import exports_resource
 from lct_pipelines.exports.parquet import write_year
-from lct_pipelines.exports.summaries import summary_by_scope, summary_by_state
+from lct_pipelines.exports.summaries import SUMMARY_COLUMN_MEANINGS, summary_by_scope, summary_by_state
 from lct_pipelines.lct import store
 from lct_pipelines.resources import LandingZoneResource, PostgresResource
 
@@ -45,7 +45,7 @@ def _summaries(calculations: pd.DataFrame) -> dict[str, Callable[[], pd.DataFram
             deps=[CALCULATIONS_KEY],
             group_name=LCT_EXPORTS_GROUP,
             kinds={"parquet"},
-            description=f"$LCT_DATA_DIR/exports/lct/{name}/year=<year>/ (Parquet, zstd)",
+            description=f"$LCT_DATA_DIR/exports/lct/{name}/year={{year}}/ (Parquet, zstd)",
         )
         for name in EXPORT_DATASETS
     ],
@@ -68,6 +68,7 @@ def _export_year(
         calculations = store.calculations_for_year(cur, year)
         recorded = store.run_qa_summary(cur, context.run.run_id)
     root = landing.exports_dir / "lct"
+    meanings = {**model_meanings(CALCULATIONS_TABLE), **SUMMARY_COLUMN_MEANINGS}
     outputs: dict[str, Any] = {}
     for name, build in _summaries(calculations).items():
         frame = build()
@@ -82,7 +83,7 @@ def _export_year(
             asset_key=dg.AssetKey(["lct", "exports", name]),
             metadata={
                 "dagster/row_count": written.rows,
-                "dagster/column_schema": column_schema(frame),
+                "dagster/column_schema": column_schema(frame, meanings),
                 "path": dg.MetadataValue.path(str(written.path.parent)),
                 "parquet_bytes": written.parquet_bytes,
                 "csv_bytes_same_data": written.csv_bytes,
