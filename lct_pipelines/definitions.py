@@ -8,7 +8,7 @@ from lct_pipelines.assets.lct import LCT_ASSETS, LCT_CHECKS
 from lct_pipelines.assets.nces import NCES_ASSETS, RAW_FILE_SPECS
 from lct_pipelines.assets.warehouse import PLATFORM_SOURCE_SPECS, WAREHOUSE_ASSETS
 from lct_pipelines.jobs import JOBS, RUN_EXECUTOR
-from lct_pipelines.resources import LandingZoneResource, PostgresResource, WarehouseResource
+from lct_pipelines.resources import AlertWebhookResource, LandingZoneResource, PostgresResource, WarehouseResource
 from lct_pipelines.schedules import SCHEDULES
 from lct_pipelines.sensors import SENSORS
 
@@ -34,5 +34,6 @@ defs = dg.Definitions(
         "landing": LandingZoneResource(data_dir=dg.EnvVar("LCT_DATA_DIR")),
         # Only the owner's URL is required; the reader, replica, Redis and knobs come from the environment.
         "warehouse": WarehouseResource(database_url=dg.EnvVar("LCT_DATABASE_URL")),
+        "alerts": AlertWebhookResource(),  # LCT_ALERT_WEBHOOK_URL and LCT_UI_URL, read when an alert is sent
     },
 )

@@ -2,7 +2,8 @@
 
 One executor for every job, chosen by LCT_EXECUTOR (lct_pipelines/executors/): in-process by default, as a
 step under the multiprocess executor costs ~2 s of imports (platform notes) and each job is one to a few
-heavy steps (the Definitions give the UI's own launches the same one); `celery` spreads the steps over `lct worker` processes, on one machine or many.
+heavy steps; `celery` spreads the steps over `lct worker` processes, on one machine or many. The Definitions
+give the UI's own launches (Dagster's implicit asset job) the same executor.
 """
 
 import dagster as dg

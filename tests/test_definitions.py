@@ -40,6 +40,10 @@ def _retry(policy: dg.RetryPolicy | None) -> dict[str, Any] | None:
     }
 
 
+def _freshness(policy: dg.FreshnessPolicy | None) -> str | None:
+    return repr(policy) if policy is not None else None
+
+
 def _asset_retry(graph: dg.AssetGraph, key: dg.AssetKey) -> dict[str, Any] | None:
     node = graph.get(key)
     if not node.is_executable:
@@ -61,6 +65,7 @@ def _assets(repository: dg.RepositoryDefinition) -> dict[str, Any]:
             "owners": sorted(node.owners),
             "checks": sorted(check.name for check in graph.get_check_keys_for_assets({key})),
             "retry_policy": _asset_retry(graph, key),
+            "freshness": _freshness(graph.get(key).freshness_policy),
         }
     return assets
 

@@ -16,6 +16,7 @@ import dagster as dg
 from sqlalchemy import Table
 
 from lct_pipelines.assets.constants import PLATFORM_OWNER, PLATFORM_SOURCES_GROUP, WAREHOUSE_GROUP
+from lct_pipelines.assets.freshness import ROLLUP_FRESHNESS
 from lct_pipelines.assets.metadata import Column, markdown_table, model_columns, table_schema
 from lct_pipelines.db.models import Base
 from lct_pipelines.db.platform_models import PLATFORM_SCHEMA
@@ -100,6 +101,7 @@ def _rollup_spec(name: str) -> dg.AssetSpec:
         description=f"Materialized view analytics.{name}, {role}: created if missing, refreshed CONCURRENTLY "
         f"(sql/warehouse/views/{name}.sql).\n\n```\n{view_header(name)}\n```",
         metadata={"dagster/table_name": f"{ANALYTICS_SCHEMA}.{name}"},
+        freshness_policy=ROLLUP_FRESHNESS,
     )
 
 

@@ -11,6 +11,7 @@ import dagster as dg
 import pandas as pd
 
 from lct_pipelines.assets.constants import LCT_EXPORTS_GROUP
+from lct_pipelines.assets.freshness import LCT_OUTPUT_FRESHNESS
 from lct_pipelines.assets.lct.calculations import CALCULATIONS_KEY, CALCULATIONS_TABLE
 from lct_pipelines.assets.locks import holding
 from lct_pipelines.assets.metadata import column_schema, model_meanings
@@ -45,6 +46,7 @@ def _summaries(calculations: pd.DataFrame) -> dict[str, Callable[[], pd.DataFram
             deps=[CALCULATIONS_KEY],
             group_name=LCT_EXPORTS_GROUP,
             kinds={"parquet"},
+            freshness_policy=LCT_OUTPUT_FRESHNESS,
             description=f"$LCT_DATA_DIR/exports/lct/{name}/year={{year}}/ (Parquet, zstd)",
         )
         for name in EXPORT_DATASETS

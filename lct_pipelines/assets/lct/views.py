@@ -3,6 +3,7 @@
 import dagster as dg
 
 from lct_pipelines.assets.constants import LCT_VIEWS_GROUP
+from lct_pipelines.assets.freshness import LCT_OUTPUT_FRESHNESS
 from lct_pipelines.assets.lct.calculations import CALCULATIONS_KEY
 from lct_pipelines.assets.locks import holding
 from lct_pipelines.db.matviews import ensure_and_refresh
@@ -27,6 +28,7 @@ def _build_view_asset(name: str, description: str) -> dg.AssetsDefinition:
         deps=[CALCULATIONS_KEY],
         group_name=LCT_VIEWS_GROUP,
         kinds={"postgres"},
+        freshness_policy=LCT_OUTPUT_FRESHNESS,
         description=f"{description} Materialized view lct.{name}, refreshed CONCURRENTLY (sql/lct/views/).",
     )
     def _view(context: dg.AssetExecutionContext, postgres: PostgresResource) -> dg.MaterializeResult:
