@@ -74,7 +74,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--manual",
         type=Path,
         default=DEFAULT_RESULTS / "manual.json",
-        help="figures measured by hand, e.g. P4b (default bench/results/manual.json, used when present)",
+        help="figures measured by hand (default bench/results/manual.json, used when present; none expected now)",
     )
     parser.add_argument(
         "--render", type=Path, metavar="JSON", help="only rewrite the markdown report from a results file"

@@ -1,12 +1,12 @@
-"""P4, second half: with the daemon running (`lct ui`), the time from one `lct enrich --district` save to the
-sensor-launched incremental run having refreshed the views and exports.
+"""P4b on a stack of your own: with the daemon running (`lct ui`), the time from one `lct enrich --district` save
+to the sensor-launched incremental run having refreshed the views and exports.
 
-Needs a calculated school year in the configured database (run `make demo` first). Starts `lct ui` on a free
-port, saves a bell schedule for the largest unenriched district, and waits for the run the enrichment sensor
-launches. Repeats `--runs` times on the next districts, then stops the UI. Writes the samples as JSON.
+`make bench` measures P4b on its own servers (bench/p9_ui_paths.py, with these helpers). This script times the
+same thing on the configured stack (run `make demo` first): it starts `lct ui` on a free port, saves a bell
+schedule for the largest unenriched district, and waits for the run the enrichment sensor launches. Repeats
+`--runs` times on the next districts, then stops the UI. Writes the samples as JSON.
 
-    .venv/bin/python -m bench.edit_to_views --runs 5 --out bench/results/edit_to_views.json \
-        --manual bench/results/manual.json
+    .venv/bin/python -m bench.edit_to_views --runs 5 --out /tmp/edit_to_views.json
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -30,6 +31,8 @@ from lct_pipelines.sensors.enrichment_changes import SENSOR_NAME
 from lct_pipelines.services.ports import free_port
 
 LCT = str(Path(sys.executable).with_name("lct"))
+UI_START_LIMIT = 180.0
+SETTLE_SECONDS = 20.0
 
 
 def finished_sensor_runs(instance: dg.DagsterInstance, sensor_name: str, after: datetime) -> list[dg.RunRecord]:
@@ -51,11 +54,9 @@ def _env() -> dict[str, str]:
     return {key: value.strip("'\"") for key, value in pairs}
 
 
-def start_ui(env: dict[str, str], log: Path, timeout: float = 180) -> tuple[subprocess.Popen, str, float]:
+def start_ui(env: dict[str, str], log: Path, timeout: float = UI_START_LIMIT) -> tuple[subprocess.Popen, str, float]:
     """`lct ui` on a free port in a process group of its own; the process, its URL and the seconds to answer."""
     port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    started = time.perf_counter()
     process = subprocess.Popen(
         [LCT, "ui", "--port", str(port)],
         env=env,
@@ -63,19 +64,26 @@ def start_ui(env: dict[str, str], log: Path, timeout: float = 180) -> tuple[subp
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+    return process, f"http://127.0.0.1:{port}", wait_for_ui(process, port, log, timeout)
+
+
+def wait_for_ui(process: subprocess.Popen, port: int, log: Path, timeout: float = UI_START_LIMIT) -> float:
+    """Seconds until `lct ui` answers on `port`; stops it and raises if it does not within `timeout`."""
+    started = time.perf_counter()
     while time.perf_counter() - started < timeout:
         if process.poll() is not None:
             raise RuntimeError(f"lct ui exited ({process.returncode}); see {log}")
         try:
-            if requests.get(f"{url}/server_info", timeout=1).ok:
-                return process, url, time.perf_counter() - started
+            if requests.get(f"http://127.0.0.1:{port}/server_info", timeout=1).ok:
+                return time.perf_counter() - started
         except requests.RequestException:
             time.sleep(0.5)
     os.killpg(process.pid, signal.SIGTERM)
     raise RuntimeError(f"lct ui did not answer within {timeout:.0f} s; see {log}")
 
 
-def _candidates(url: str, count: int) -> list[str]:
+def candidates(url: str, count: int) -> list[str]:
+    """The largest districts without a bell schedule: each edit is a new one."""
     engine = create_engine(url)
     with engine.connect() as conn:
         rows = conn.execute(
@@ -85,10 +93,11 @@ def _candidates(url: str, count: int) -> list[str]:
     return [r[0] for r in rows]
 
 
-def _wait(instance: dg.DagsterInstance, after: float, limit: float = 300) -> dict[str, float | str]:
+def _wait(instance: dg.DagsterInstance, typed: float, after: float, limit: float = 300) -> dict[str, float | str]:
+    """The sensor run launched since the command was `typed`, timed from the save (`after`)."""
     deadline = time.time() + limit
     while time.time() < deadline:
-        records = finished_sensor_runs(instance, SENSOR_NAME, datetime.fromtimestamp(after, UTC))
+        records = finished_sensor_runs(instance, SENSOR_NAME, datetime.fromtimestamp(typed, UTC))
         if records:
             record = records[0]
             run = record.dagster_run
@@ -104,15 +113,25 @@ def _wait(instance: dg.DagsterInstance, after: float, limit: float = 300) -> dic
     raise RuntimeError(f"no sensor run finished within {limit:.0f} s")
 
 
+def edit_and_wait(instance: dg.DagsterInstance, leaid: str, env: Mapping[str, str]) -> dict[str, float | str]:
+    """Save a bell schedule for `leaid` with `lct enrich --district`; the sensor run's timings from the save."""
+    typed = time.time()
+    subprocess.run(
+        [LCT, "enrich", "--district", leaid],
+        input="400\n410\n420\nbenchmark\nlow\n",
+        text=True,
+        check=True,
+        capture_output=True,
+        env=dict(env),
+    )
+    edited = time.time()  # `lct enrich` has saved the edit (its own start-up is not the daemon's)
+    return {"leaid": leaid, "enrich_command_s": round(edited - typed, 2), **_wait(instance, typed, edited)}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3, help="edits to time (default 3)")
     parser.add_argument("--out", type=Path, help="write the samples here as JSON")
-    parser.add_argument(
-        "--manual",
-        type=Path,
-        help="also record the median figure as P4b in this manual-figures file (bench/manual.py reads it)",
-    )
     args = parser.parse_args(argv)
     env = {**os.environ, **_env()}
     os.environ.update(env)
@@ -121,38 +140,19 @@ def main(argv: list[str] | None = None) -> int:
     print(f"lct ui ready in {ready:.1f} s (log {log})", flush=True)
     samples = []
     try:
-        time.sleep(20)  # let the daemon's first sensor ticks pass, as on a machine where the UI has been up a while
+        time.sleep(SETTLE_SECONDS)  # the daemon's first ticks pass, as on a machine where the UI has been up a while
         with dg.DagsterInstance.get() as instance:
-            for leaid in _candidates(env["LCT_DATABASE_URL"], args.runs):
-                edited = time.time()
-                subprocess.run(
-                    [LCT, "enrich", "--district", leaid],
-                    input="400\n410\n420\nbenchmark\nlow\n",
-                    text=True,
-                    check=True,
-                    capture_output=True,
-                    env=env,
-                )
-                sample = {"leaid": leaid, **_wait(instance, edited)}
+            for leaid in candidates(env["LCT_DATABASE_URL"], args.runs):
+                sample = edit_and_wait(instance, leaid, env)
                 print(json.dumps(sample), flush=True)
                 samples.append(sample)
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
+        process.send_signal(signal.SIGTERM)  # lct ui stops everything it started
         process.wait(timeout=60)
     times = [s["edit_to_views_refreshed_s"] for s in samples]
     print(
         f"edit -> refreshed views: median {statistics.median(times):.1f} s, min {min(times):.1f}, max {max(times):.1f}"
     )
-    if args.manual:
-        known = json.loads(args.manual.read_text()) if args.manual.exists() else {}
-        known["P4b"] = {
-            "samples": [round(t, 2) for t in times],
-            "unit": "s",
-            "source": f"bench/edit_to_views.py on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC: `lct ui` running on the "
-            "full-scale demo, one `lct enrich --district` save per sample, timed to the end of the "
-            "sensor-launched lct_incremental run (views refreshed, exports rewritten)",
-        }
-        args.manual.write_text(json.dumps(known, indent=2) + "\n")
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps({"measured_at": datetime.now(UTC).isoformat(), "samples": samples}, indent=2))

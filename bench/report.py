@@ -343,9 +343,9 @@ def render(results: dict[str, Any], results_path: Path, docs_path: Path) -> str:
         ".venv/bin/python -m bench --render bench/results/<UTC>.json        # rewrite this file from a results file",
         "```",
         "",
-        "P4's daemon end-to-end figure (bell-schedule edit to refreshed views with `lct ui` running) is measured "
-        "outside the suite and supplied in `bench/results/manual.json` (format in `bench/manual.py`); until then "
-        "it is shown as measured separately, without a number.",
+        "P4b (bell-schedule edit to refreshed views) and P9 (the UI's launch path against the job) run `lct ui` "
+        "(webserver, daemon, code server) on the benchmark's own servers (`bench/p9_ui_paths.py`); "
+        "`python -m bench.edit_to_views` times P4b on a stack of your own.",
         "",
     ]
     return "\n".join(lines)
