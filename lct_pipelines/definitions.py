@@ -4,8 +4,9 @@ import dagster as dg
 
 from lct_pipelines.assets.docs import DOCS_ASSETS
 from lct_pipelines.assets.enrichment import ENRICHMENT_ASSETS
+from lct_pipelines.assets.landed_files import LANDED_FILE_ASSETS
 from lct_pipelines.assets.lct import LCT_ASSETS, LCT_CHECKS
-from lct_pipelines.assets.nces import NCES_ASSETS, RAW_FILE_SPECS
+from lct_pipelines.assets.nces import NCES_ASSETS
 from lct_pipelines.assets.warehouse import PLATFORM_SOURCE_SPECS, WAREHOUSE_ASSETS
 from lct_pipelines.jobs import JOBS, RUN_EXECUTOR
 from lct_pipelines.resources import AlertWebhookResource, LandingZoneResource, PostgresResource, WarehouseResource
@@ -14,7 +15,7 @@ from lct_pipelines.sensors import SENSORS
 
 defs = dg.Definitions(
     assets=[
-        *RAW_FILE_SPECS.values(),
+        *LANDED_FILE_ASSETS,
         *NCES_ASSETS,
         *ENRICHMENT_ASSETS,
         *LCT_ASSETS,

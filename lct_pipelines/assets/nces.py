@@ -15,8 +15,8 @@ import pandas as pd
 from psycopg2.extras import Json
 from sqlalchemy import text
 
-from lct_pipelines.assets.constants import NCES_GROUP, NCES_SOURCES_GROUP
-from lct_pipelines.assets.landed_files import RAW_FILE_LABELS, file_observation, raw_file_key
+from lct_pipelines.assets.constants import NCES_GROUP
+from lct_pipelines.assets.landed_files import RAW_FILE_SPECS, file_observation
 from lct_pipelines.assets.locks import holding
 from lct_pipelines.assets.metadata import markdown_table, model_schema
 from lct_pipelines.assets.partitions import school_years
@@ -36,17 +36,6 @@ DIRECTORY_KEY = dg.AssetKey(["nces", "lea_directory"])
 ENROLLMENT_KEY = dg.AssetKey(["nces", "lea_enrollment"])
 STAFF_KEY = dg.AssetKey(["nces", "lea_staff"])
 IMPORT_SUMMARY_KEY = dg.AssetKey(["nces", "import_summary"])
-
-RAW_FILE_SPECS = {
-    kind: dg.AssetSpec(
-        key=raw_file_key(kind),
-        description=f"The NCES CCD {label} file landed under $LCT_DATA_DIR/raw/nces_ccd/{{year}}/ (owned by NCES).",
-        group_name=NCES_SOURCES_GROUP,
-        kinds={"csv"},
-        partitions_def=school_years,
-    )
-    for kind, label in RAW_FILE_LABELS.items()
-}
 
 
 def enrollment_table(frame: pd.DataFrame) -> pd.DataFrame:

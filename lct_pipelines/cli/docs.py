@@ -48,7 +48,7 @@ def dictionary_command(args: argparse.Namespace) -> int:
 
     bring_up(_settings(), progress=lambda m: print(f"up: {m}", flush=True))
     started = time.perf_counter()
-    config = {"ops": {"data_dictionary": {"config": {"output_dir": args.output_dir or ""}}}}
+    config = {"ops": {"docs__data_dictionary": {"config": {"output_dir": args.output_dir or ""}}}}
     with dg.DagsterInstance.get() as instance:
         result = run_job(defs, instance, DATA_DICTIONARY_JOB, launched_by="lct docs dictionary", run_config=config)
     for event in result.get_asset_materialization_events():

@@ -12,9 +12,8 @@ from pathlib import Path
 
 import dagster as dg
 
-from lct_pipelines.assets.landed_files import RAW_FILE_LABELS, file_observation
+from lct_pipelines.assets.landed_files import RAW_FILE_LABELS, file_observation, imported_rows
 from lct_pipelines.assets.partitions import school_years
-from lct_pipelines.db.sqlfiles import load_sql
 from lct_pipelines.jobs import LCT_PIPELINE_JOB, year_tags
 from lct_pipelines.resources import LandingZoneResource, PostgresResource
 from lct_pipelines.resources.landing import LandingFileError
@@ -22,13 +21,6 @@ from lct_pipelines.sensors.landing_scan import MIN_FILES_PER_YEAR, LandingCursor
 
 SENSOR_NAME = "nces_landing_sensor"
 SETTLE_SECONDS = 5.0
-
-
-def _imported_rows(postgres: PostgresResource, year: str) -> dict[str, int | None]:
-    """SHA-256 -> rows read, of the files the year was last imported from."""
-    with postgres.transaction() as cur:
-        cur.execute(load_sql("nces/imported_file_hashes.sql"), {"school_year": year})
-        return {row[1]: row[2] for row in cur.fetchall()}
 
 
 def _kinds(landing: LandingZoneResource, year: str) -> dict[str, str]:
@@ -88,7 +80,7 @@ def nces_landing_sensor(
         before = dict(cursor.files)
         scan = scan_year(year, paths, cursor, time.time_ns(), SETTLE_SECONDS)
         changed = [path for path in scan.hashes if cursor.files.get(path) != before.get(path)]
-        imported = _imported_rows(postgres, year)
+        imported = imported_rows(postgres, year)
         observations += _observations(landing, scan, changed, imported)
         if scan.unsettled:
             skipped.append(f"{year}: {len(scan.unsettled)} file(s) still being written")

@@ -6,6 +6,8 @@ from lct_pipelines.assets.constants import LCT_VIEWS_GROUP
 from lct_pipelines.assets.freshness import LCT_OUTPUT_FRESHNESS
 from lct_pipelines.assets.lct.calculations import CALCULATIONS_KEY
 from lct_pipelines.assets.locks import holding
+from lct_pipelines.assets.metadata import Column, table_schema
+from lct_pipelines.db.data_dictionary import read_views
 from lct_pipelines.db.matviews import ensure_and_refresh
 from lct_pipelines.db.write_locks import LCT_VIEWS_RESOURCE
 from lct_pipelines.resources import PostgresResource
@@ -35,10 +37,13 @@ def _build_view_asset(name: str, description: str) -> dg.AssetsDefinition:
         # Two runs creating a view at once collide in the catalogs (pg_type): one writer of the views at a time.
         with holding(context, postgres, LCT_VIEWS_RESOURCE), postgres.transaction() as cur:
             refresh = ensure_and_refresh(cur, f"lct.{name}", f"lct/views/{name}.sql")
+            columns = next(view.columns for view in read_views(cur) if view.qualified == f"lct.{name}")
         context.log.info(f"lct.{name}: {'created' if refresh.created else 'refreshed'} in {refresh.seconds:.2f}s")
         return dg.MaterializeResult(
             metadata={
                 "dagster/row_count": refresh.rows,
+                "dagster/table_name": f"lct.{name}",
+                "dagster/column_schema": table_schema(Column(column, kind) for column, kind in columns),
                 "created": refresh.created,
                 "seconds": round(refresh.seconds, 3),
             }
