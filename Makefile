@@ -36,7 +36,10 @@ demo: install
 	@$(BIN)/lct run
 	@$(BIN)/lct docs dictionary --output-dir "$(LCT_DATA_DIR)/docs/data-dictionaries"
 
+# The browser suite (tests/ui/) needs a Chromium; without one its tests are skipped, and this says so up front.
 test: install
+	@test -n "$$LCT_CHROMIUM" || command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
+	  || echo "test: no Chromium found, tests/ui/ (the browser suite) will be skipped: apt-get install chromium to run it"
 	@$(BIN)/python -m pytest -q
 
 ui: install

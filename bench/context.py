@@ -92,8 +92,8 @@ class Servers:
             f"({time.perf_counter() - started:.1f}s)"
         )
 
-    def new_database(self, prefix: str) -> str:
-        """A fresh migrated database (a clone of the template); its SQLAlchemy URL."""
+    def new_database(self, prefix: str, template: str = TEMPLATE_DATABASE) -> str:
+        """A fresh migrated database (a clone of the template; `postgres`: an empty one); its SQLAlchemy URL."""
         import psycopg2
         from psycopg2 import sql as pgsql
 
@@ -102,9 +102,7 @@ class Servers:
         conn.autocommit = True
         with conn.cursor() as cur:
             cur.execute(
-                pgsql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-                    pgsql.Identifier(name), pgsql.Identifier(TEMPLATE_DATABASE)
-                )
+                pgsql.SQL("CREATE DATABASE {} TEMPLATE {}").format(pgsql.Identifier(name), pgsql.Identifier(template))
             )
         conn.close()
         return self.pg.url(name)

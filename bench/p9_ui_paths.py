@@ -67,7 +67,7 @@ def _ui_environment(bench: Bench) -> dict[str, str]:
         "LCT_HOME": str(home),
         "LCT_DATA_DIR": str(bench.work / "ui_data"),  # no landing files: the landing sensor stays idle
         "LCT_DATABASE_URL": bench.lct_database(),
-        "DAGSTER_PG_URL": servers.new_database("bench_dagster"),
+        "DAGSTER_PG_URL": servers.new_database("bench_dagster", template="postgres"),  # Dagster's own, empty
         "LCT_REDIS_URL": servers.redis.url(),
         "DAGSTER_HOME": str(home / "dagster"),
         "LCT_BENCH_YEAR": YEAR,
