@@ -30,7 +30,7 @@ from lct_pipelines.enrichment.bell_schedule_file import COLUMNS as BELL_SCHEDULE
 from lct_pipelines.sensors.enrichment_changes import SENSOR_NAME as ENRICHMENT_SENSOR
 from tests.assets.test_lct_checks_alone import check_results
 from tests.conftest import create_database, drop_database
-from tests.ui.conftest import LCT, RunningUi, require_chromium, start_lct_ui
+from tests.ui.conftest import LCT, UI_START_LIMIT, RunningUi, require_chromium, start_lct_ui
 
 YEAR = "2023-24"  # the year `lct demo-data` writes
 RUN_LIMIT_MS = 300_000  # a run the UI launched must be shown finished by then (a hung-test limit)
@@ -61,7 +61,7 @@ def _wait_until_loaded(url: str) -> None:
     """The code location is loaded: the UI shows our assets, not a loading or error state."""
     query = "{ workspaceOrError { ... on Workspace { locationEntries { name loadStatus "
     query += "locationOrLoadError { __typename } } } } }"
-    deadline = time.monotonic() + 240
+    deadline = time.monotonic() + UI_START_LIMIT
     while time.monotonic() < deadline:
         entries = requests.post(f"{url}/graphql", json={"query": query}, timeout=30).json()["data"]
         entries = entries["workspaceOrError"]["locationEntries"]
@@ -100,19 +100,6 @@ def stack(pg_server: Any, redis_server: Any, tmp_path_factory: pytest.TempPathFa
     drop_database(pg_server, dagster_db)
 
 
-def _open(page: Any, url: str) -> None:
-    """Go to `url`; the first visit of an instance asks to join the community: skip it."""
-    from playwright.sync_api import TimeoutError as NotShown
-
-    page.goto(url)
-    skip = page.get_by_role("button", name="Skip")
-    try:
-        skip.wait_for(timeout=5_000)
-    except NotShown:
-        return
-    skip.click()
-
-
 def _new_runs(instance: dg.DagsterInstance, since: float, **filters: Any) -> list[dg.DagsterRun]:
     created = datetime.fromtimestamp(since, UTC)
     return list(instance.get_runs(filters=dg.RunsFilter(created_after=created, **filters)))
@@ -134,7 +121,7 @@ def _runs_page_shows(page: Any, url: str, run: dg.DagsterRun, *texts: str) -> No
     """The runs page lists the run (by its short id) with these texts in its row, once it has finished."""
     from playwright.sync_api import expect
 
-    _open(page, f"{url}/runs")
+    page.goto(f"{url}/runs")
     row = page.locator(ROW).filter(has_text=run.run_id[:8])
     expect(row).to_contain_text("Success", timeout=RUN_LIMIT_MS)
     for expected in texts:
@@ -147,7 +134,7 @@ def test_the_global_lineage_shows_every_group(stack: DemoStack, page: Any) -> No
     graph = defs.get_repository_def().asset_graph
     groups = sorted({graph.get(key).group_name for key in graph.get_all_asset_keys()})
     assert len(groups) == 9
-    _open(page, f"{stack.url}/asset-groups")
+    page.goto(f"{stack.url}/asset-groups")
     expect(page.get_by_text("Global asset lineage")).to_be_visible()
     for group in groups:
         expect(page.get_by_text(group, exact=True).first).to_be_visible()
@@ -156,7 +143,7 @@ def test_the_global_lineage_shows_every_group(stack: DemoStack, page: Any) -> No
 def test_the_asset_page_shows_the_qa_dashboard_and_the_chart(stack: DemoStack, page: Any, tmp_path: Path) -> None:
     from playwright.sync_api import expect
 
-    _open(page, f"{stack.url}/assets/lct/lct_qa_report")
+    page.goto(f"{stack.url}/assets/lct/lct_qa_report")
     dashboard = page.locator("tr", has=page.get_by_text("dashboard", exact=True))
     dashboard.get_by_text("[Show Markdown]").click()
     expect(page.get_by_role("dialog")).to_contain_text(f"LCT QA {YEAR}: PASS")
@@ -177,7 +164,7 @@ def test_the_automation_page_lists_every_schedule_and_sensor_running(stack: Demo
     repository = defs.get_repository_def()
     names = sorted([s.name for s in repository.schedule_defs] + [s.name for s in repository.sensor_defs])
     assert len(names) == 8
-    _open(page, f"{stack.url}/automation")
+    page.goto(f"{stack.url}/automation")
     for name in names:
         row = page.locator(ROW).filter(has=page.get_by_text(name, exact=True))
         expect(row).to_have_count(1)
@@ -196,13 +183,13 @@ def test_after_the_demo_only_the_external_sources_were_never_materialized(stack:
         observed = {k for k in files if instance.fetch_observations(k, limit=1).records}
     assert never == []
     assert len(files) == 3 and observed == set(files)
-    _open(page, f"{stack.url}/assets/nces_ccd/membership_file")
+    page.goto(f"{stack.url}/assets/nces_ccd/membership_file")
     expect(page.get_by_text("Latest observation").first).to_be_visible()
     expect(page.get_by_text("Never materialized")).to_have_count(0)
 
 
 def test_one_partition_materialized_from_its_asset_page_succeeds(stack: DemoStack, page: Any) -> None:
-    _open(page, f"{stack.url}/assets/lct/lct_calculations")
+    page.goto(f"{stack.url}/assets/lct/lct_calculations")
     clicked = time.time()
     page.get_by_role("button", name="Materialize…").click()
     page.get_by_role("button", name="Confirm").click()  # the QA report comes along: one multi-asset step
@@ -227,7 +214,7 @@ def test_execute_all_on_the_checks_gives_each_the_result_of_the_materialization(
     with dg.DagsterInstance.get() as instance:
         materialized = instance.get_latest_materialization_event(CALCULATIONS_KEY)
         expected = check_results(instance, materialized.run_id)
-        _open(page, f"{stack.url}/assets/lct/lct_calculations?view=checks")
+        page.goto(f"{stack.url}/assets/lct/lct_calculations?view=checks")
         clicked = time.time()
         page.get_by_role("button", name="Execute all").click()
         run = _launched_run(instance, clicked)
@@ -237,7 +224,7 @@ def test_execute_all_on_the_checks_gives_each_the_result_of_the_materialization(
     assert not any(event.is_step_materialization for event in events)  # checks only, as the UI launches them
     assert len(expected) == 9 and all(passed for passed, _metadata in expected.values())
     assert evaluated == expected
-    _open(page, f"{stack.url}/assets/lct/lct_calculations?view=checks")
+    page.goto(f"{stack.url}/assets/lct/lct_calculations?view=checks")
     expect(page.get_by_text("Checks (9)")).to_be_visible()
     expect(page.get_by_text("Succeeded", exact=True)).to_have_count(9)  # each check's latest execution
 

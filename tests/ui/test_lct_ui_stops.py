@@ -17,7 +17,7 @@ import psutil
 import pytest
 
 from tests.ui.conftest import start_lct_ui
-from tests.ui.test_browser import _open, _wait_until_loaded
+from tests.ui.test_browser import _wait_until_loaded
 
 STOP_LIMIT = 10.0
 
@@ -43,7 +43,7 @@ def test_lct_ui_without_job_control_stops_everything_within_10_s(
     ui = start_lct_ui(dict(os.environ), tmp_path / "ui.log", job_control=False)
     try:
         _wait_until_loaded(ui.url)
-        _open(page, f"{ui.url}/automation")
+        page.goto(f"{ui.url}/automation")
         page.get_by_text("lct_enrichment_sensor").first.wait_for()
         page.screenshot(path=str(tmp_path / "before_the_signal.png"))
         tree = [psutil.Process(ui.pid), *psutil.Process(ui.pid).children(recursive=True)]
