@@ -32,6 +32,10 @@ from tests.assets.test_lct_checks_alone import check_results
 from tests.conftest import create_database, drop_database
 from tests.ui.conftest import LCT, UI_START_LIMIT, RunningUi, require_chromium, start_lct_ui
 
+# The first test also builds the shared demo and starts the UI (5-7 min on 2 loaded cores): more than the
+# suite's 600 s per test. A hang guard, not a speed figure.
+pytestmark = pytest.mark.timeout(1800)
+
 YEAR = "2023-24"  # the year `lct demo-data` writes
 RUN_LIMIT_MS = 300_000  # a run the UI launched must be shown finished by then (a hung-test limit)
 ROW = "[class*=VirtualizedTable_row]"  # one row of the UI's runs and automation lists

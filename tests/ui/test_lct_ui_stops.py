@@ -20,6 +20,7 @@ from tests.ui.conftest import start_lct_ui
 from tests.ui.test_browser import _wait_until_loaded
 
 STOP_LIMIT = 10.0
+pytestmark = pytest.mark.timeout(900)  # a UI start may take minutes on loaded cores: only a hang guard
 
 
 def _running(process: psutil.Process) -> bool:
