@@ -31,7 +31,7 @@ from lct_pipelines.sensors.enrichment_changes import SENSOR_NAME
 from lct_pipelines.services.ports import free_port
 
 LCT = str(Path(sys.executable).with_name("lct"))
-UI_START_LIMIT = 180.0
+UI_START_LIMIT = 480.0  # a hang guard: the start took 80-140 s on 2 cores at load 10-30
 SETTLE_SECONDS = 20.0
 
 
