@@ -29,12 +29,14 @@ from lct_pipelines.exports.parquet import read_dataset
 from lct_pipelines.sensors.enrichment_changes import SENSOR_NAME
 from lct_pipelines.services.ports import free_port
 from tests.ccd_factory import unified_district, write_ccd_files
+from tests.dagster_ui import wait_until_loaded
 
 YEAR = "2023-24"
 WI = [f"55{n:05d}" for n in range(1, 6)]
 MN = [f"27{n:05d}" for n in range(1, 4)]
 ENRICHED = WI[1]
 GIVE_UP_AFTER = 240.0
+START_LIMIT = 480.0  # hang guards only: a start took minutes on 2 cores at load 30
 
 
 @pytest.fixture
@@ -53,7 +55,7 @@ def ui(dagster_env: dict[str, str], tmp_path: Path) -> Iterator[str]:
         start_new_session=True,  # its own process group: one signal stops webserver, daemon and code server
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + START_LIMIT
     while time.monotonic() < deadline:
         assert process.poll() is None, (tmp_path / "ui.log").read_text()[-3000:]
         try:
@@ -61,6 +63,7 @@ def ui(dagster_env: dict[str, str], tmp_path: Path) -> Iterator[str]:
                 break
         except requests.RequestException:
             time.sleep(0.5)
+    wait_until_loaded(url, START_LIMIT)  # the daemon ticks once the code location is loaded: the clock starts here
     yield url
     os.killpg(process.pid, signal.SIGTERM)
     try:

@@ -19,7 +19,6 @@ from typing import Any
 
 import dagster as dg
 import pytest
-import requests
 from sqlalchemy import create_engine, text
 
 from bench.edit_to_views import finished_sensor_runs
@@ -30,6 +29,7 @@ from lct_pipelines.enrichment.bell_schedule_file import COLUMNS as BELL_SCHEDULE
 from lct_pipelines.sensors.enrichment_changes import SENSOR_NAME as ENRICHMENT_SENSOR
 from tests.assets.test_lct_checks_alone import check_results
 from tests.conftest import create_database, drop_database
+from tests.dagster_ui import wait_until_loaded
 from tests.ui.conftest import LCT, UI_START_LIMIT, RunningUi, require_chromium, start_lct_ui
 
 # The first test also builds the shared demo and starts the UI (5-7 min on 2 loaded cores): more than the
@@ -61,20 +61,6 @@ def _make_demo(docs: Path) -> None:
     assert main(["docs", "--output-dir", str(docs)]) == 0
 
 
-def _wait_until_loaded(url: str) -> None:
-    """The code location is loaded: the UI shows our assets, not a loading or error state."""
-    query = "{ workspaceOrError { ... on Workspace { locationEntries { name loadStatus "
-    query += "locationOrLoadError { __typename } } } } }"
-    deadline = time.monotonic() + UI_START_LIMIT
-    while time.monotonic() < deadline:
-        entries = requests.post(f"{url}/graphql", json={"query": query}, timeout=30).json()["data"]
-        entries = entries["workspaceOrError"]["locationEntries"]
-        if entries and all(e["locationOrLoadError"]["__typename"] == "RepositoryLocation" for e in entries):
-            return
-        time.sleep(1)
-    raise AssertionError(f"the code location did not load: {entries}")
-
-
 @pytest.fixture(scope="module")
 def stack(pg_server: Any, redis_server: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     require_chromium()  # before the demo is built, and before Playwright's loop runs beside in-process Dagster runs
@@ -96,7 +82,7 @@ def stack(pg_server: Any, redis_server: Any, tmp_path_factory: pytest.TempPathFa
         _make_demo(root / "docs")
         ui = start_lct_ui(dict(os.environ), root / "ui.log")
         try:
-            _wait_until_loaded(ui.url)
+            wait_until_loaded(ui.url, UI_START_LIMIT)
             yield DemoStack(ui, env, root)
         finally:
             ui.stop()

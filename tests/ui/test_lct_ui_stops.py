@@ -16,8 +16,8 @@ from typing import Any
 import psutil
 import pytest
 
-from tests.ui.conftest import start_lct_ui
-from tests.ui.test_browser import _wait_until_loaded
+from tests.dagster_ui import wait_until_loaded
+from tests.ui.conftest import UI_START_LIMIT, start_lct_ui
 
 STOP_LIMIT = 10.0
 pytestmark = pytest.mark.timeout(900)  # a UI start may take minutes on loaded cores: only a hang guard
@@ -43,7 +43,7 @@ def test_lct_ui_without_job_control_stops_everything_within_10_s(
 ) -> None:
     ui = start_lct_ui(dict(os.environ), tmp_path / "ui.log", job_control=False)
     try:
-        _wait_until_loaded(ui.url)
+        wait_until_loaded(ui.url, UI_START_LIMIT)
         page.goto(f"{ui.url}/automation")
         page.get_by_text("lct_enrichment_sensor").first.wait_for()
         page.screenshot(path=str(tmp_path / "before_the_signal.png"))
