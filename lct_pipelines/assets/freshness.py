@@ -1,5 +1,5 @@
 """When the UI should flag an asset as overdue: the freshness policies (Dagster's FreshnessDaemon evaluates them;
-`freshness: enabled: true` in deploy/dagster.yaml).
+`freshness: enabled: true` in dagster.yaml).
 
 A cron policy passes once the asset materialized inside the window that ends at the deadline; it fails from the
 deadline on until it materializes again. The windows follow the schedules (schedules.py): the rollups refresh at

@@ -192,10 +192,14 @@ class BlockedDistrict(Base):
         {"schema": LCT_SCHEMA, "comment": "Districts marked blocked in `lct enrich` (answer b)"},
     )
 
-    leaid: Mapped[str] = mapped_column(String(7), primary_key=True)
-    state: Mapped[str] = mapped_column(String(2), index=True)
-    blocked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    reason: Mapped[str] = mapped_column(Text, server_default="site unreachable")
+    leaid: Mapped[str] = mapped_column(String(7), primary_key=True, comment="NCES LEA id of the district, 7 chars")
+    state: Mapped[str] = mapped_column(String(2), index=True, comment="postal code of the district's state")
+    blocked_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), comment="when the collector marked it blocked"
+    )
+    reason: Mapped[str] = mapped_column(
+        Text, server_default="site unreachable", comment="why no schedule can be collected"
+    )
 
 
 class LctCalculation(Base):
@@ -243,9 +247,13 @@ class NotCalculable(Base):
         {"schema": LCT_SCHEMA, "comment": "(district, scope) pairs of a year without a calculation, with the reason"},
     )
 
-    year: Mapped[str] = mapped_column(String(7), primary_key=True)
-    district_id: Mapped[str] = mapped_column(String(7), primary_key=True)
-    staff_scope: Mapped[str] = mapped_column(String(32), primary_key=True)
+    year: Mapped[str] = mapped_column(String(7), primary_key=True, comment="school year, e.g. 2023-24")
+    district_id: Mapped[str] = mapped_column(
+        String(7), primary_key=True, comment="NCES LEA id, 7 chars, leading zeros kept"
+    )
+    staff_scope: Mapped[str] = mapped_column(
+        String(32), primary_key=True, comment="which staff count: one of the seven scopes (teachers_only ... all)"
+    )
     reason: Mapped[str] = mapped_column(String(20), comment="the first that applies, see methodology")
     run_id: Mapped[str] = mapped_column(String(16), comment="calculation_runs.run_id that wrote the row")
 

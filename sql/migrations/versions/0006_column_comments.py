@@ -43,6 +43,17 @@ COMMENTS: dict[str, dict[str, str]] = {
         "duration_seconds": "completed_at - started_at",
         "dagster_run_id": "the Dagster run that ran it; NULL outside Dagster",
     },
+    "lct.blocked_districts": {
+        "leaid": "NCES LEA id of the district, 7 chars",
+        "state": "postal code of the district's state",
+        "blocked_at": "when the collector marked it blocked",
+        "reason": "why no schedule can be collected",
+    },
+    "lct.not_calculable": {
+        "year": "school year, e.g. 2023-24",
+        "district_id": "NCES LEA id, 7 chars, leading zeros kept",
+        "staff_scope": "which staff count: one of the seven scopes (teachers_only ... all)",
+    },
     "lct.district_fingerprints": {
         "year": "school year, e.g. 2023-24",
         "leaid": "NCES LEA id of the district, 7 chars",
