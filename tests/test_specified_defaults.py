@@ -43,7 +43,10 @@ def _schedule(name: str) -> Any:
 
 
 def _retries(job: str) -> int:
-    return defs.resolve_job_def(job).op_retry_policy.max_retries
+    """The retries of the job's steps: the retry policies the assets carry (one value for the whole job)."""
+    policies = {node.definition.retry_policy for node in defs.resolve_job_def(job).nodes}
+    [retries] = {policy.max_retries if policy else 0 for policy in policies}
+    return retries
 
 
 PROJECT: dict[str, Callable[[], Any]] = {

@@ -58,7 +58,7 @@ def _make_demo(docs: Path) -> None:
     assert main(["warehouse", "demo-data", "--students", "400"]) == 0
     assert main(["warehouse", "refresh", "--all"]) == 0
     assert main(["run"]) == 0
-    assert main(["docs", "--output-dir", str(docs)]) == 0
+    assert main(["docs", "dictionary", "--output-dir", str(docs)]) == 0
 
 
 @pytest.fixture(scope="module")
