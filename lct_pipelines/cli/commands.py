@@ -232,7 +232,7 @@ def ui(args: argparse.Namespace) -> int:
 
     env_vars = bring_up(_settings(), progress=lambda m: print(f"up: {m}", flush=True))
     url = f"http://127.0.0.1:{args.port}"
-    print(f"ui: {url} (dagster dev: webserver, daemon, code server; Ctrl-C or SIGTERM stops all of them)", flush=True)
+    print(f"ui: {url} (dg dev: webserver, daemon, code server; Ctrl-C or SIGTERM stops all of them)", flush=True)
     return serve(args.port, {**os.environ, **env_vars, "LCT_UI_URL": url})
 
 

@@ -1,9 +1,11 @@
-"""`lct ui`: the Dagster webserver, daemon and code server (`dagster dev`) under a supervisor that stops all of them.
+"""`lct ui`: the Dagster webserver, daemon and code server (`dg dev`) under a supervisor that stops all of them.
 
-`dagster dev` runs from $DAGSTER_HOME with the root `workspace.yaml`: started from the repository root it would
-warn that the root `dagster.yaml` "will not be used" (it is: `lct up` copies it into $DAGSTER_HOME).
+`dg dev -w workspace.yaml` runs from $DAGSTER_HOME: `dagster dev` is superseded by it, and started from the
+repository root it would warn that the root `dagster.yaml` "will not be used" (it is: `lct up` copies it into
+$DAGSTER_HOME, where Dagster reads it). Given a workspace file, `dg dev` starts the same webserver, daemon and
+code server without looking for a project in its working folder.
 
-`dagster dev` stops its children only on a KeyboardInterrupt: SIGTERM (what a service manager, a container runtime
+`dg dev` stops its children only on a KeyboardInterrupt: SIGTERM (what a service manager, a container runtime
 or a script sends) kills it alone and leaves the webserver, daemon and code server running, and started without
 job control it inherits an ignored SIGINT. So `lct ui` does not exec it: it runs it in a session of its own,
 catches SIGINT, SIGTERM and SIGHUP itself, forwards a SIGINT to that session (the orderly shutdown a terminal's
@@ -34,9 +36,9 @@ KILL_WAIT_SECONDS = 2.0
 POLL_SECONDS = 0.5
 
 
-def dagster_dev_command(port: int, host: str = "127.0.0.1") -> list[str]:
-    dagster = str(Path(sys.executable).with_name("dagster"))
-    return [dagster, "dev", "-w", str(workspace_yaml()), "--host", host, "--port", str(port)]
+def dg_dev_command(port: int, host: str = "127.0.0.1") -> list[str]:
+    dg = str(Path(sys.executable).with_name("dg"))
+    return [dg, "dev", "-w", str(workspace_yaml()), "--host", host, "--port", str(port)]
 
 
 class ProcessTree:
@@ -93,7 +95,7 @@ def _running(process: psutil.Process) -> bool:
 
 
 def serve(port: int, env: Mapping[str, str]) -> int:
-    """Run `dagster dev` until it exits or we are asked to stop; then stop everything it started. Its exit code."""
+    """Run `dg dev` until it exits or we are asked to stop; then stop everything it started. Its exit code."""
     stop = threading.Event()
     received: list[int] = []
 
@@ -105,7 +107,7 @@ def serve(port: int, env: Mapping[str, str]) -> int:
     previous = {sig: signal.signal(sig, _on_signal) for sig in STOP_SIGNALS}
     try:
         child = subprocess.Popen(
-            dagster_dev_command(port),
+            dg_dev_command(port),
             cwd=env.get("DAGSTER_HOME") or None,
             env=dict(env),
             start_new_session=True,
@@ -114,7 +116,7 @@ def serve(port: int, env: Mapping[str, str]) -> int:
         tree = ProcessTree(child)
         while not stop.wait(POLL_SECONDS) and child.poll() is None:
             tree.refresh()
-        why = signal.Signals(received[0]).name if received else f"dagster dev exited ({child.returncode})"
+        why = signal.Signals(received[0]).name if received else f"dg dev exited ({child.returncode})"
         print(f"ui: stopping ({why}) ...", file=sys.stderr, flush=True)
         started = time.monotonic()
         killed = tree.stop()
