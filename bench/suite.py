@@ -104,9 +104,9 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         "report the size ratio (the replaced system claimed 70-80% smaller)",
     ),
     Benchmark(
-        "P8",
+        "P10",
         "50 readers during a rollup refresh",
-        "bench.p8_load",
+        "bench.p10_load",
         "50 threads through one WarehouseService (no cache) while refresh_rollups() runs",
         "the same readers with no refresh",
         "0 errors; p95 and max reported",

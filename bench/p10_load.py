@@ -1,4 +1,4 @@
-"""P8: 50 concurrent readers through the query service while the rollups are refreshed.
+"""P10: 50 concurrent readers through the query service while the rollups are refreshed.
 
 On a database of its own filled by `generate_platform_data` (the P5 data) with every rollup created, 50
 threads share one `WarehouseService` as the read-only role, on the primary and without the Redis cache (so
@@ -117,7 +117,7 @@ def run(bench: Bench) -> list[Figure]:
             quiet_ms += quiet.latencies
             errors += busy.errors + quiet.errors
             bench.say(
-                f"P8 {run_number + 1}/{bench.runs}: refresh {refreshes[-1]:.1f}s under {READERS} readers, "
+                f"P10 {run_number + 1}/{bench.runs}: refresh {refreshes[-1]:.1f}s under {READERS} readers, "
                 f"{len(busy.latencies):,} calls: p95 {percentile(busy.latencies, 0.95):.1f} ms, max "
                 f"{max(busy.latencies, default=0):.1f} ms ({len(busy.errors)} errors); quiet p95 "
                 f"{percentile(quiet.latencies, 0.95):.1f} ms"
@@ -129,7 +129,7 @@ def run(bench: Bench) -> list[Figure]:
     )
     return [
         Figure(
-            id="P8.errors",
+            id="P10.errors",
             title=f"errors of {READERS} concurrent readers during a rollup refresh",
             ours=[float(len(errors))],
             unit="errors",
@@ -138,7 +138,7 @@ def run(bench: Bench) -> list[Figure]:
             notes="; ".join(sorted({e.split(": ", 1)[1] for e in errors})[:5]) or "no call failed",
         ),
         Figure(
-            id="P8.latency",
+            id="P10.latency",
             title=f"query latency of {READERS} concurrent readers during a rollup refresh",
             ours=busy_ms,
             baseline=quiet_ms,
