@@ -58,7 +58,7 @@ def require_chromium() -> str:
     return executable
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")  # Chromium and its driver stop once tests/ui/ is done
 def browser() -> Iterator[Any]:
     executable = require_chromium()
     sync_api = pytest.importorskip("playwright.sync_api")

