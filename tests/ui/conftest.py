@@ -72,11 +72,14 @@ def browser() -> Iterator[Any]:
 def page(browser: Any, tmp_path: Path) -> Iterator[Any]:
     """A fresh page; whatever it shows last is saved as `screenshot.png` in the test's output folder.
 
-    The UI asks a new instance's first visitor to join its community, in a dialog that may open at any moment:
-    whenever it stands in the way of an action, it is skipped.
+    The UI asks a new instance's first visitor to join its community, in a dialog that opens a second after a
+    page loads, over whatever dialog a test has open (its backdrop then swallows the clicks). The page starts as
+    one that already dismissed it (the UI's own `communityNux` flag in localStorage); should it open anyway,
+    it is skipped whenever it stands in the way of an action.
     """
     context = browser.new_context(viewport=VIEWPORT)
     context.set_default_timeout(60_000)
+    context.add_init_script("window.localStorage.setItem('communityNux', JSON.stringify('1'))")
     tab = context.new_page()
     tab.add_locator_handler(
         tab.get_by_text("Join the Dagster community"), lambda _dialog: tab.get_by_role("button", name="Skip").click()
