@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+from lct_pipelines.services.pg_tuning import detect_machine, sized_settings
 from lct_pipelines.services.processes import pid_alive
 
 with warnings.catch_warnings():
@@ -29,12 +30,14 @@ with warnings.catch_warnings():
 SERVER_USER = "embedded_postgres"
 SUPERUSER = "postgres"
 
-# Settings for a developer machine: fast bulk loads, safe data (fsync stays on).
+# Settings for a developer machine: fast bulk loads, safe data (fsync stays on). Memory and parallelism are
+# sized from the machine by `machine_tuning()` (what `lct up` uses); these are the fixed values beside them.
 DEFAULT_TUNING: dict[str, str] = {
     "shared_buffers": "256MB",
     "work_mem": "64MB",
     "maintenance_work_mem": "256MB",
-    "max_wal_size": "2GB",
+    "random_page_cost": "1.1",
+    "max_wal_size": "4GB",
     "synchronous_commit": "off",
     "max_connections": "200",
     "wal_level": "replica",
@@ -44,6 +47,11 @@ DEFAULT_TUNING: dict[str, str] = {
     "hot_standby_feedback": "on",
     "log_min_duration_statement": "-1",
 }
+
+
+def machine_tuning() -> dict[str, str]:
+    """DEFAULT_TUNING with memory and parallel workers sized from this machine (pg_tuning.sized_settings)."""
+    return {**DEFAULT_TUNING, **sized_settings(detect_machine())}
 
 
 class PostgresServiceError(RuntimeError):
@@ -125,6 +133,21 @@ class EmbeddedPostgres:
                 user,
             )
         self._write_config(user)
+
+    def apply_tuning(self) -> bool:
+        """Write `self.tuning` into the cluster's lct.conf; True when the file changed (reload or restart then)."""
+        before = (self.data_dir / "lct.conf").read_text() if (self.data_dir / "lct.conf").exists() else None
+        self._write_config(_server_user())
+        return (self.data_dir / "lct.conf").read_text() != before
+
+    def configured_tuning(self) -> dict[str, str]:
+        """The settings lct.conf holds now (what the server runs with once started or reloaded)."""
+        try:
+            lines = (self.data_dir / "lct.conf").read_text().splitlines()
+        except OSError:
+            return {}
+        pairs = (line.split("=", 1) for line in lines if "=" in line)
+        return {key.strip(): value.strip().strip("'") for key, value in pairs}
 
     def _write_config(self, user: str | None) -> None:
         hba = (

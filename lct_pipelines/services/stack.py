@@ -20,8 +20,9 @@ from sqlalchemy.engine import make_url
 
 from lct_pipelines.db.sqlfiles import compose_sql, load_sql
 from lct_pipelines.db.urls import libpq_dsn, redacted, with_database
-from lct_pipelines.services.embedded_postgres import EmbeddedPostgres
+from lct_pipelines.services.embedded_postgres import EmbeddedPostgres, machine_tuning
 from lct_pipelines.services.embedded_redis import EmbeddedRedis
+from lct_pipelines.services.pg_tuning import SIZED_SETTINGS, detect_machine
 from lct_pipelines.services.ports import free_port, port_is_free
 from lct_pipelines.services.replica import adopt_replication_role, create_replica
 from lct_pipelines.services.replica_lag import replica_lags
@@ -96,6 +97,7 @@ def embedded_postgres(settings: Settings, state: StackState | None = None) -> Em
         data_dir=settings.home / "postgres" / "primary",
         port=state.postgres_port or 0,
         password=get_or_create_secret(settings.home, "postgres_password"),
+        tuning=machine_tuning(),
     )
 
 
@@ -239,10 +241,24 @@ def up(settings: Settings, progress: Progress = print, replicas: int = 0) -> Url
             state.save(settings.home)
         server = embedded_postgres(settings, state)
         _check_port("postgres", server, settings.home)  # before initdb, which takes seconds
-        if not server.is_initialized():
+        fresh = not server.is_initialized()
+        if fresh:
             progress(f"postgres: initialising {server.data_dir}")
             server.initialize()
-        _ensure_running("postgres", server, settings.home, progress, where=f" ({server.data_dir})")
+        retuned = server.apply_tuning()
+        if retuned or fresh:
+            progress(f"postgres: settings sized for this machine: {tuning_summary(server)}")
+        if server.is_running() and retuned:
+            # shared_buffers and the worker counts take effect only at a start; the replicas follow.
+            for number in range(1, len(state.replica_ports) + 1):
+                replica = embedded_replica(settings, state, number)
+                if replica.is_running():
+                    replica.stop()
+            server.stop()
+            server.start()
+            progress(f"postgres: restarted on 127.0.0.1:{server.port} with the new settings")
+        else:
+            _ensure_running("postgres", server, settings.home, progress, where=f" ({server.data_dir})")
     else:
         progress("postgres: external (LCT_DATABASE_URL), nothing started")
     if settings.uses_embedded_redis:
@@ -277,6 +293,8 @@ def _up_replicas(settings: Settings, state: StackState, *, wanted: int, progress
         replica = embedded_replica(settings, state, number)
         if replica.is_initialized() and number <= len(state.replica_ports):
             name, slot = replica_name(number), replica_slot(number)
+            if replica.apply_tuning() and replica.is_running():
+                replica.stop()  # machine-sized settings changed: they take effect at the start below
             _ensure_running(name, replica, settings.home, progress)
             if adopt_replication_role(embedded_postgres(settings, state), replica, slot):
                 progress(f"{name}: now streams as its own role {slot}, no longer as the superuser")
@@ -341,6 +359,13 @@ class ServiceStatus:
     detail: str = ""  # a replica's lag, or why reads skip it
 
 
+def tuning_summary(server: EmbeddedPostgres) -> str:
+    """The machine-sized settings the server's lct.conf holds, with the machine they were sized for."""
+    configured = server.configured_tuning()
+    values = ", ".join(f"{name}={configured[name]}" for name in SIZED_SETTINGS if name in configured)
+    return f"{values} (for {detect_machine().describe()})"
+
+
 def status(settings: Settings) -> list[ServiceStatus]:
     state = StackState.load(settings.home)
     rows: list[ServiceStatus] = []
@@ -352,8 +377,11 @@ def status(settings: Settings) -> list[ServiceStatus]:
         rows.append(
             ServiceStatus("postgres", "embedded", server.is_running(), f"127.0.0.1:{server.port} ({server.data_dir})")
         )
+        if server.is_initialized():
+            rows.append(ServiceStatus("settings", "embedded", None, tuning_summary(server)))
     else:
         rows.append(ServiceStatus("postgres", "external", None, redacted(settings.database_url or "")))
+        rows.append(ServiceStatus("settings", "external", None, "left as they are (values to set: docs/warehouse.md)"))
     rows.extend(_replica_status(settings, state))
     if settings.uses_embedded_redis and state.redis_port is None:
         rows.append(ServiceStatus("redis", "embedded", False, "not set up (`lct up`)"))

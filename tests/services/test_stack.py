@@ -11,6 +11,7 @@ import redis
 from sqlalchemy import create_engine, text
 
 from lct_pipelines.services import stack
+from lct_pipelines.services.pg_tuning import GB, MB, Machine, detect_machine, sized_settings
 from lct_pipelines.services.ports import free_port
 from lct_pipelines.services.settings import Settings, SettingsError
 from lct_pipelines.services.warehouse import build_warehouse_service
@@ -40,10 +41,54 @@ def test_up_is_idempotent_and_down_stops_everything(home_settings: Settings) -> 
             assert conn.execute(text("SELECT current_database()")).scalar() == "dagster"
         dagster_engine.dispose()
         assert redis.Redis.from_url(urls.redis_url).ping()
-        assert {s.name: s.running for s in stack.status(home_settings)} == {"postgres": True, "redis": True}
+        assert {s.name: s.running for s in stack.status(home_settings)} == {
+            "postgres": True,
+            "settings": None,
+            "redis": True,
+        }
     finally:
         stack.down(home_settings, progress=lambda m: None)
-    assert {s.name: s.running for s in stack.status(home_settings)} == {"postgres": False, "redis": False}
+    assert {s.name: s.running for s in stack.status(home_settings)} == {
+        "postgres": False,
+        "settings": None,
+        "redis": False,
+    }
+
+
+def test_up_sizes_the_embedded_server_to_the_machine_and_status_shows_it(home_settings: Settings) -> None:
+    messages: list[str] = []
+    urls = stack.up(home_settings, progress=messages.append)
+    try:
+        expected = sized_settings(detect_machine())
+        assert any("settings sized for this machine" in m for m in messages)
+        engine = create_engine(urls.database_url)
+        with engine.connect() as conn:
+            for name in ("shared_buffers", "work_mem", "max_parallel_workers"):
+                shown = conn.execute(text(f"SHOW {name}")).scalar()
+                assert shown.replace(" ", "").upper() == _pg_units(expected[name]), name
+        engine.dispose()
+        [row] = [s for s in stack.status(home_settings) if s.name == "settings"]
+        assert f"shared_buffers={expected['shared_buffers']}" in row.where
+        assert detect_machine().describe() in row.where
+        again: list[str] = []
+        stack.up(home_settings, progress=again.append)
+        assert not any("restarted" in m for m in again)  # unchanged settings: no restart
+    finally:
+        stack.down(home_settings, progress=lambda m: None)
+
+
+def _pg_units(value: str) -> str:
+    """'3072MB' as PostgreSQL shows it ('3GB'); counts unchanged."""
+    if value.endswith("MB") and int(value[:-2]) % 1024 == 0:
+        return f"{int(value[:-2]) // 1024}GB"
+    return value.upper()
+
+
+def test_external_servers_keep_their_settings(tmp_path: Path, database_url: str) -> None:
+    settings = Settings.from_env({"LCT_HOME": str(tmp_path / "home"), "LCT_DATABASE_URL": database_url})
+    [row] = [s for s in stack.status(settings) if s.name == "settings"]
+    assert (row.kind, row.running) == ("external", None)
+    assert "docs/warehouse.md" in row.where
 
 
 def test_embedded_servers_require_their_generated_passwords(home_settings: Settings) -> None:
@@ -104,3 +149,17 @@ def test_external_replicas_come_from_lct_replica_urls_and_the_single_lct_replica
         assert report["route"] == "primary"
     with pytest.raises(SettingsError, match="LCT_REPLICA_URLS must be a PostgreSQL URL"):
         Settings.from_env({**env, "LCT_REPLICA_URLS": f"{first},redis://x:1/0"})
+
+
+def test_settings_follow_memory_and_cores_within_bounds() -> None:
+    big = sized_settings(Machine(memory_bytes=24 * GB, cores=2))
+    assert big["shared_buffers"] == "3072MB"
+    assert big["effective_cache_size"] == "12288MB"
+    assert big["work_mem"] == "96MB"
+    assert big["maintenance_work_mem"] == "768MB"
+    assert (big["max_parallel_workers"], big["max_parallel_workers_per_gather"]) == ("2", "1")
+    small = sized_settings(Machine(memory_bytes=512 * MB, cores=1))
+    assert small["shared_buffers"] == "128MB" and small["work_mem"] == "4MB"  # never under the defaults
+    huge = sized_settings(Machine(memory_bytes=1024 * GB, cores=64))
+    assert huge["shared_buffers"] == "8192MB" and huge["work_mem"] == "256MB"
+    assert huge["max_parallel_workers_per_gather"] == "63" and huge["max_worker_processes"] == "68"
