@@ -16,7 +16,13 @@ from lct_pipelines.assets.constants import (
     LCT_VIEWS_GROUP,
     NCES_GROUP,
 )
-from lct_pipelines.assets.warehouse import CACHE_INVALIDATION_KEY, CACHE_WARMUP_KEY, ROLLUP_KEYS, STATISTICS_KEY
+from lct_pipelines.assets.warehouse import (
+    CACHE_INVALIDATION_KEY,
+    CACHE_WARMUP_KEY,
+    ROLLUP_KEYS,
+    ROLLUPS_OP,
+    STATISTICS_KEY,
+)
 from lct_pipelines.executors import chosen_executor
 
 # The jobs' executor, and (definitions.py) that of the runs the UI launches from an asset page or a backfill.
@@ -98,6 +104,7 @@ data_dictionary_job = dg.define_asset_job(
 # --- the warehouse ------------------------------------------------------------------------------------------------
 
 WAREHOUSE_REFRESH_JOB = "warehouse_refresh"
+WAREHOUSE_FULL_REBUILD_JOB = "warehouse_full_rebuild"
 WAREHOUSE_STATISTICS_JOB = "warehouse_statistics"
 WAREHOUSE_CACHE_WARMUP_JOB = "warehouse_cache_warmup"
 
@@ -106,8 +113,17 @@ warehouse_refresh_job = dg.define_asset_job(
     name=WAREHOUSE_REFRESH_JOB,
     selection=dg.AssetSelection.assets(*ROLLUP_KEYS, CACHE_INVALIDATION_KEY),
     executor_def=RUN_EXECUTOR,
-    description="Refresh the warehouse rollups (CONCURRENTLY, two at a time, in dependency order), then fence and "
-    "invalidate the Redis query cache once the replica has replayed the refresh.",
+    description="Apply the platform's changes since the last refresh to every warehouse rollup (one transaction, "
+    "readers never blocked), then fence and invalidate the Redis query cache once the replica has replayed it.",
+)
+
+warehouse_full_rebuild_job = dg.define_asset_job(
+    name=WAREHOUSE_FULL_REBUILD_JOB,
+    selection=dg.AssetSelection.assets(*ROLLUP_KEYS, CACHE_INVALIDATION_KEY),
+    executor_def=RUN_EXECUTOR,
+    config={"ops": {ROLLUPS_OP: {"config": {"full": True}}}},
+    description="Rebuild every warehouse rollup from all the platform's rows (the weekly safety net behind the "
+    "nightly incremental refresh; readers never blocked), then fence and invalidate the query cache.",
 )
 
 warehouse_statistics_job = dg.define_asset_job(
@@ -131,6 +147,7 @@ JOBS = [
     lct_recompute_job,
     data_dictionary_job,
     warehouse_refresh_job,
+    warehouse_full_rebuild_job,
     warehouse_statistics_job,
     warehouse_cache_warmup_job,
 ]

@@ -1,12 +1,13 @@
 """Every schedule: what runs when, in UTC. They replace the old cron jobs and Celery beat.
 
-| UTC         | schedule                     | job                    | does                                  | retry |
-|-------------|------------------------------|------------------------|---------------------------------------|-------|
-| daily 01:00 | lct_recompute_daily          | lct_recompute          | every year in full, views, exports    | -     |
-| daily 02:00 | warehouse_refresh_daily      | warehouse_refresh      | every rollup, then cache invalidation | 3 exp |
-| daily 03:00 | warehouse_statistics_daily   | warehouse_statistics   | size, rows of rollups and tables      | -     |
-| Mon 04:00   | docs_data_dictionary_weekly  | data_dictionary        | docs/data-dictionaries/               | -     |
-| daily 07:00 | warehouse_cache_warmup_daily | warehouse_cache_warmup | the common queries into the cache     | 2     |
+| UTC           | schedule                      | job                    | does                                | retry |
+|---------------|-------------------------------|------------------------|-------------------------------------|-------|
+| daily 01:00   | lct_recompute_daily           | lct_recompute          | every year in full, views, exports  | -     |
+| Sun 00:30     | warehouse_full_rebuild_weekly | warehouse_full_rebuild | every rollup rebuilt, invalidation  | 3 exp |
+| daily 02:00   | warehouse_refresh_daily       | warehouse_refresh      | the day's changes, invalidation     | 3 exp |
+| daily 03:00   | warehouse_statistics_daily    | warehouse_statistics   | size, rows of rollups and tables    | -     |
+| Mon 04:00     | docs_data_dictionary_weekly   | data_dictionary        | docs/data-dictionaries/             | -     |
+| daily 07:00   | warehouse_cache_warmup_daily  | warehouse_cache_warmup | the common queries into the cache   | 2     |
 
 Names are `<domain>_<what>_<cadence>`. All start RUNNING: the daemon of `lct ui` ticks them without a click.
 View creation is not scheduled: `lct up` does it on deploy, and the refresh step creates whatever is missing.
@@ -19,6 +20,7 @@ from lct_pipelines.jobs import (
     DATA_DICTIONARY_JOB,
     LCT_RECOMPUTE_JOB,
     WAREHOUSE_CACHE_WARMUP_JOB,
+    WAREHOUSE_FULL_REBUILD_JOB,
     WAREHOUSE_REFRESH_JOB,
     WAREHOUSE_STATISTICS_JOB,
     year_tags,
@@ -28,6 +30,7 @@ TIMEZONE = "UTC"
 LCT_RECOMPUTE_DAILY = "lct_recompute_daily"
 DOCS_DATA_DICTIONARY_WEEKLY = "docs_data_dictionary_weekly"
 WAREHOUSE_REFRESH_DAILY = "warehouse_refresh_daily"
+WAREHOUSE_FULL_REBUILD_WEEKLY = "warehouse_full_rebuild_weekly"
 WAREHOUSE_STATISTICS_DAILY = "warehouse_statistics_daily"
 WAREHOUSE_CACHE_WARMUP_DAILY = "warehouse_cache_warmup_daily"
 
@@ -73,8 +76,15 @@ SCHEDULES = [
         WAREHOUSE_REFRESH_DAILY,
         WAREHOUSE_REFRESH_JOB,
         "0 2 * * *",
-        "Daily at 02:00 UTC: refresh the warehouse rollups, then invalidate the query cache "
-        "(3 retries, exponential backoff).",
+        "Daily at 02:00 UTC: apply the day's changes to the warehouse rollups, then invalidate the query cache "
+        "(3 retries, exponential backoff). On Sundays it follows the weekly full rebuild and has little to do.",
+    ),
+    _on_cron(
+        WAREHOUSE_FULL_REBUILD_WEEKLY,
+        WAREHOUSE_FULL_REBUILD_JOB,
+        "30 0 * * 0",
+        "Sundays at 00:30 UTC (before the daily refresh, which the specification keeps at 02:00): rebuild every "
+        "warehouse rollup from all rows, then invalidate the query cache (3 retries, exponential backoff).",
     ),
     _on_cron(
         WAREHOUSE_STATISTICS_DAILY,

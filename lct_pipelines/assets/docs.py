@@ -26,7 +26,8 @@ class DataDictionaryConfig(dg.Config):
     group_name=DOCS_GROUP,
     kinds={"markdown"},
     description="docs/data-dictionaries/database_schema_{timestamp}.md and database_schema_latest.md: tables, "
-    "columns, types, constraints and relationships from the models, and the materialized views from the catalogs.",
+    "columns, types, constraints and relationships from the models, and the materialized views and warehouse rollup "
+    "tables from the catalogs.",
 )
 def data_dictionary(config: DataDictionaryConfig, postgres: PostgresResource) -> dg.MaterializeResult:
     folder = Path(config.output_dir) if config.output_dir else data_dictionary_dir()
@@ -36,6 +37,7 @@ def data_dictionary(config: DataDictionaryConfig, postgres: PostgresResource) ->
         metadata={
             "tables": written.tables,
             "materialized_views": written.views,
+            "rollup_tables": written.rollup_tables,
             "path": dg.MetadataValue.path(str(written.stamped)),
             "latest": dg.MetadataValue.path(str(written.latest)),
         }

@@ -1,11 +1,10 @@
 """The analytics warehouse in Dagster: the platform's source tables, the rollups, statistics and the query cache.
 
 The platform owns its tables (schema `platform`): they are `dg.AssetSpec`s so
-lineage shows where the rollups come from. Each rollup (materialized view in
-`analytics`) is one asset; the ten share one step (`warehouse_rollups`, a
-subsettable multi-asset) so they refresh two at a time in dependency order,
-as `warehouse.refresh.refresh_all` schedules them, instead of one step each
-in sequence. The cache invalidation runs after the refresh, the warm-up
+lineage shows where the rollups come from. Each rollup (an incrementally
+maintained table in `analytics`) is one asset; they share one step
+(`warehouse_rollups`), which brings them all up to date in one transaction
+from one change log (`warehouse.incremental`). The cache invalidation runs after the refresh, the warm-up
 whenever its schedule says. Bodies stay thin: the work is in
 `lct_pipelines.warehouse` (no Dagster).
 """
@@ -21,7 +20,6 @@ from lct_pipelines.assets.metadata import Column, markdown_table, model_columns,
 from lct_pipelines.db.models import Base
 from lct_pipelines.db.platform_models import PLATFORM_SCHEMA
 from lct_pipelines.resources.warehouse import WarehouseResource
-from lct_pipelines.warehouse.errors import RefreshError
 from lct_pipelines.warehouse.views import (
     ANALYTICS_SCHEMA,
     ROLLUPS,
@@ -98,8 +96,8 @@ def _rollup_spec(name: str) -> dg.AssetSpec:
         deps=[platform_key(t) for t in reads["platform"]] + [rollup_key(r) for r in reads[ANALYTICS_SCHEMA]],
         group_name=WAREHOUSE_GROUP,
         kinds={"postgres"},
-        description=f"Materialized view analytics.{name}, {role}: created if missing, refreshed CONCURRENTLY "
-        f"(sql/warehouse/views/{name}.sql).\n\n```\n{view_header(name)}\n```",
+        description=f"Table analytics.{name}, {role}: created if missing, kept up to date incrementally "
+        f"(sql/warehouse/rollups/{name}.sql).\n\n```\n{view_header(name)}\n```",
         metadata={"dagster/table_name": f"{ANALYTICS_SCHEMA}.{name}"},
         freshness_policy=ROLLUP_FRESHNESS,
     )
@@ -108,49 +106,51 @@ def _rollup_spec(name: str) -> dg.AssetSpec:
 ROLLUP_KEYS = [rollup_key(name) for name in ROLLUPS]
 
 
+class RollupRefreshConfig(dg.Config):
+    """How the rollups are brought up to date (the weekly schedule and `lct warehouse refresh --full` say full)."""
+
+    full: bool = False
+
+
 @dg.multi_asset(
     name=ROLLUPS_OP,
     specs=[_rollup_spec(name) for name in ROLLUPS],
-    can_subset=True,
+    can_subset=False,
     retry_policy=REFRESH_RETRY_POLICY,
-    description="Create the missing rollups, then refresh the selected ones (two at a time, each after those it "
-    "reads, CONCURRENTLY so readers are never blocked).",
+    description="Create the missing rollups, then bring every one up to date in one transaction: the changes "
+    "logged since the last refresh (incremental), or all rows (full: weekly, or when needed). Readers are never "
+    "blocked. Not subsettable: one change log feeds them all.",
 )
-def warehouse_rollups(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+def warehouse_rollups(context: dg.AssetExecutionContext, config: RollupRefreshConfig, warehouse: WarehouseResource):
     service = warehouse.get_service()
-    selected = [name for name in ROLLUPS if rollup_key(name) in context.selected_asset_keys]
     created = set(service.ensure_views())
     if created:
-        context.log.info(f"created (and populated) {len(created)} missing rollup(s): {', '.join(sorted(created))}")
-    reports = {report["view"]: report for report in service.refresh_views([n for n in selected if n not in created])}
+        context.log.info(f"created {len(created)} missing rollup(s): {', '.join(sorted(created))}")
+    report = service.refresh_views(full=config.full)
+    context.log.info(
+        f"rollups refreshed ({report.kind}: {report.reason}) to {report.as_of.isoformat()} in {report.seconds:.2f}s, "
+        f"{report.changes:,} logged change(s) applied"
+    )
     with service.admin_connection() as conn:
         stats = {s["name"]: s for s in view_statistics(conn) if s["schema"] == ANALYTICS_SCHEMA}
         columns = view_columns(conn)
-    failed = []
-    for name in selected:
-        report = reports.get(name, {})
-        if "error" in report or "skipped" in report:
-            failed.append(report)
-            continue
+    for name in ROLLUPS:
         stat = stats[name]
-        metadata: dict[str, Any] = {
-            "dagster/row_count": stat["row_count"],
-            "dagster/column_schema": table_schema(Column(n, kind) for n, kind in columns[name]),
-            "size_bytes": stat["total_bytes"],
-            "size": stat["total_size"],
-            "created": name in created,
-        }
-        if name not in created:
-            metadata["refresh_seconds"] = report["refresh_seconds"]
-            metadata["seconds_with_vacuum_analyze"] = report["seconds"]
-            metadata["concurrently"] = report["concurrently"]
-            context.log.info(
-                f"analytics.{name}: refreshed {'concurrently' if report['concurrently'] else 'plainly'} in "
-                f"{report['refresh_seconds']:.2f}s, {stat['row_count']:,} rows, {stat['total_size']}"
-            )
-        yield dg.MaterializeResult(asset_key=rollup_key(name), metadata=metadata)
-    if failed:
-        raise RefreshError(f"{len(failed)} rollup(s) not refreshed: {failed}")
+        yield dg.MaterializeResult(
+            asset_key=rollup_key(name),
+            metadata={
+                "dagster/row_count": stat["row_count"],
+                "dagster/column_schema": table_schema(Column(n, kind) for n, kind in columns[name]),
+                "size_bytes": stat["total_bytes"],
+                "size": stat["total_size"],
+                "created": name in created,
+                "refresh_kind": report.kind,
+                "refresh_reason": report.reason,
+                "refresh_seconds": round(report.seconds, 3),
+                "as_of": report.as_of.isoformat(),
+                "changes_applied": report.changes,
+            },
+        )
 
 
 # --- statistics ------------------------------------------------------------------------------------------------

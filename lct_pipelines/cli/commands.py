@@ -44,7 +44,7 @@ def status(args: argparse.Namespace) -> int:
     print(f"LCT_HOME      {settings.home}")
     print(f"LCT_DATA_DIR  {settings.data_dir}")
     for row in stack.status(settings):
-        state = {True: "running", False: "stopped", None: "external"}[row.running]
+        state = {True: "running", False: "stopped", None: "external" if row.kind == "external" else ""}[row.running]
         print(f"{row.name:<9} {row.kind:<9} {state:<8} {row.where}" + (f"  {row.detail}" if row.detail else ""))
     return 0
 

@@ -16,10 +16,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     actions = docs.add_subparsers(dest="docs_command", required=True, metavar="ACTION")
     dictionary = actions.add_parser(
         "dictionary",
-        help="regenerate the data dictionary (tables from the models, materialized views from the database)",
+        help="regenerate the data dictionary (tables from the models, materialized views and rollup tables from the "
+        "database)",
         description="Write database_schema_<timestamp>.md and database_schema_latest.md: every table of the "
-        "models and every materialized view in the database, through the data_dictionary job (the weekly "
-        "schedule's; shown in the UI). Also written after every `lct db upgrade`.",
+        "models and every materialized view and warehouse rollup table in the database, through the data_dictionary "
+        "job (the weekly schedule's; shown in the UI). Also written after every `lct db upgrade`.",
     )
     dictionary.add_argument(
         "--output-dir", help="folder (default $LCT_DATA_DICTIONARY_DIR, else <project>/docs/data-dictionaries)"
@@ -32,7 +33,10 @@ def write_dictionary(database_url: str, folder: Path | None = None, say: Callabl
     from lct_pipelines.db.data_dictionary import regenerate_data_dictionary
 
     written = regenerate_data_dictionary(database_url, folder or data_dictionary_dir())
-    say(f"docs: data dictionary ({written.tables} tables, {written.views} materialized views) -> {written.latest}")
+    say(
+        f"docs: data dictionary ({written.tables} tables, {written.views} materialized views, "
+        f"{written.rollup_tables} rollup tables) -> {written.latest}"
+    )
     return written.latest
 
 

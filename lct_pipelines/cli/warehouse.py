@@ -113,9 +113,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     demo.set_defaults(func=demo_data)
     refresh = actions.add_parser(
         _REFRESH,
-        help="refresh every rollup, then invalidate the cache (runs the warehouse_refresh job)",
-        description="Run the warehouse_refresh Dagster job in-process: create missing rollups, refresh them "
-        "CONCURRENTLY, fence and invalidate the query cache. The run shows in the UI's run history.",
+        help="apply the changes since the last refresh to every rollup, then invalidate the cache",
+        description="Run the warehouse_refresh Dagster job in-process: create missing rollups, apply the platform's "
+        "changes since the last refresh (a full rebuild when none was done yet or a table was truncated), fence "
+        "and invalidate the query cache. With --full, the warehouse_full_rebuild job: every rollup recomputed "
+        "from all rows. The run shows in the UI's run history.",
+    )
+    refresh.add_argument(
+        "--full", action="store_true", help="rebuild every rollup from all rows (what the weekly schedule runs)"
     )
     refresh.add_argument(
         "--all",
@@ -176,15 +181,22 @@ def refresh_rollups(args: argparse.Namespace) -> int:
     from lct_pipelines.cli.commands import _settings
     from lct_pipelines.cli.launch import run_job, run_warnings, step_failures
     from lct_pipelines.definitions import defs
-    from lct_pipelines.jobs import WAREHOUSE_CACHE_WARMUP_JOB, WAREHOUSE_REFRESH_JOB, WAREHOUSE_STATISTICS_JOB
+    from lct_pipelines.jobs import (
+        WAREHOUSE_CACHE_WARMUP_JOB,
+        WAREHOUSE_FULL_REBUILD_JOB,
+        WAREHOUSE_REFRESH_JOB,
+        WAREHOUSE_STATISTICS_JOB,
+    )
     from lct_pipelines.services.up import bring_up
 
     bring_up(_settings(), progress=lambda m: _say(f"up: {m}"))
     started = time.perf_counter()
-    _say(f"warehouse refresh: running {WAREHOUSE_REFRESH_JOB} ...")
+    job = WAREHOUSE_FULL_REBUILD_JOB if args.full else WAREHOUSE_REFRESH_JOB
+    _say(f"warehouse refresh: running {job} ...")
     with dg.DagsterInstance.get() as instance:
-        result = run_job(defs, instance, WAREHOUSE_REFRESH_JOB, launched_by="lct warehouse refresh")
+        result = run_job(defs, instance, job, launched_by="lct warehouse refresh")
         warnings = run_warnings(instance, result.run_id)
+    shown_refresh = False
     for event in result.get_asset_materialization_events():
         key = event.asset_key
         metadata = {k: v.value for k, v in event.materialization.metadata.items()}
@@ -194,8 +206,14 @@ def refresh_rollups(args: argparse.Namespace) -> int:
                 f"(replica: {metadata['replica']})"
             )
             continue
-        how = "created" if metadata.get("created") else f"refreshed in {metadata.get('refresh_seconds', 0):.2f}s"
-        _say(f"  {key.to_user_string():<38} {how:<20} {metadata['dagster/row_count']:>10,} rows  {metadata['size']}")
+        if not shown_refresh:
+            _say(
+                f"  rollups: {metadata['refresh_kind']} refresh ({metadata['refresh_reason']}) to {metadata['as_of']} "
+                f"in {metadata['refresh_seconds']:.2f}s, {metadata['changes_applied']:,} change(s) applied"
+            )
+            shown_refresh = True
+        how = "created" if metadata.get("created") else metadata["refresh_kind"]
+        _say(f"  {key.to_user_string():<38} {how:<12} {metadata['dagster/row_count']:>12,} rows  {metadata['size']}")
     for warning in warnings:
         _say(f"  warning: {warning}")
     for failure in step_failures(result):

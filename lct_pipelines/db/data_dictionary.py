@@ -1,10 +1,11 @@
-"""The database data dictionary as Markdown: tables from the SQLAlchemy models, views from the live catalogs.
+"""The database data dictionary as Markdown: tables from the SQLAlchemy models, derived relations from the catalogs.
 
 Tables come from the models (the migrations are tested against them), so
 their comments, constraints and relationships are the declared ones; the
-materialized views exist only as SQL, so their columns, indexes and sources
-are read from PostgreSQL, and their description from the comment at the top
-of their `sql/` file.
+derived relations (materialized views, and the warehouse's rollup tables in
+schema `analytics`) exist only as SQL, so their columns, indexes and (for a
+view) sources are read from PostgreSQL, and their description from the
+comment at the top of their `sql/` file (`views/<name>.sql`, `rollups/<name>.sql`).
 """
 
 from __future__ import annotations
@@ -27,10 +28,16 @@ from lct_pipelines.project import sql_dir
 POSTGRES = postgresql.dialect()
 
 
+MATVIEW = "m"
+ROLLUP_TABLE = "r"
+_KIND_NAMES = {MATVIEW: "materialized view", ROLLUP_TABLE: "rollup table"}
+
+
 @dataclass
 class ViewDoc:
     schema: str
     name: str
+    kind: str = MATVIEW
     description: str = ""
     columns: list[tuple[str, str]] = field(default_factory=list)
     indexes: list[str] = field(default_factory=list)
@@ -45,9 +52,10 @@ def _cell(value: object) -> str:
     return str(value).replace("|", "\\|").replace("\n", " ")
 
 
-def _sql_file_description(name: str) -> str:
-    """The leading `--` comment of sql/**/views/<name>.sql, if there is one."""
-    for path in sorted(sql_dir().glob(f"**/views/{name}.sql")):
+def _sql_file_description(name: str, kind: str) -> str:
+    """The leading `--` comment of sql/**/views/<name>.sql (rollups/<name>.sql for a rollup table), if any."""
+    folder = "rollups" if kind == ROLLUP_TABLE else "views"
+    for path in sorted(sql_dir().glob(f"**/{folder}/{name}.sql")):
         lines = []
         for line in path.read_text().splitlines():
             if not line.startswith("--"):
@@ -59,11 +67,13 @@ def _sql_file_description(name: str) -> str:
 
 def read_views(cur: PgCursor) -> list[ViewDoc]:
     views: dict[tuple[str, str], ViewDoc] = {}
-    cur.execute(load_sql("docs/matview_columns.sql"))
-    for schema, name, column, type_, comment in cur.fetchall():
-        view = views.setdefault((schema, name), ViewDoc(schema, name, comment or _sql_file_description(name)))
+    cur.execute(load_sql("docs/derived_columns.sql"))
+    for schema, name, kind, column, type_, comment in cur.fetchall():
+        view = views.get((schema, name))
+        if view is None:
+            view = views[(schema, name)] = ViewDoc(schema, name, kind, comment or _sql_file_description(name, kind))
         view.columns.append((column, type_))
-    cur.execute(load_sql("docs/matview_indexes.sql"))
+    cur.execute(load_sql("docs/derived_indexes.sql"))
     for schema, name, indexdef in cur.fetchall():
         if (schema, name) in views:
             views[(schema, name)].indexes.append(indexdef)
@@ -124,13 +134,16 @@ def _table_section(table: Table, read_by: list[str]) -> list[str]:
 
 
 def _view_section(view: ViewDoc) -> list[str]:
-    lines = [f"### {view.qualified} (materialized view)", ""]
+    lines = [f"### {view.qualified} ({_KIND_NAMES[view.kind]})", ""]
     if view.description:
         lines += [view.description, ""]
     lines += ["| column | type |", "|---|---|"]
     lines += [f"| {name} | {_cell(type_)} |" for name, type_ in view.columns]
     lines += ["", "Indexes: " + ("; ".join(f"`{i}`" for i in view.indexes) or "none") + "."]
-    lines += ["Reads: " + (", ".join(view.sources) or "nothing") + ".", ""]
+    if view.kind == ROLLUP_TABLE:
+        lines += ["Kept up to date by the warehouse refresh (`lct_pipelines/warehouse/incremental.py`).", ""]
+    else:
+        lines += ["Reads: " + (", ".join(view.sources) or "nothing") + ".", ""]
     return lines
 
 
@@ -145,9 +158,10 @@ def render_data_dictionary(metadata: MetaData, views: list[ViewDoc], generated_a
         "",
         f"Generated {generated_at:%Y-%m-%d %H:%M} UTC (after every `lct db upgrade`, by `lct docs dictionary` and by "
         "the weekly `data_dictionary` asset) from the SQLAlchemy models (`lct_pipelines/db/`) and the materialized "
-        "views in the database. Do not edit by hand.",
+        "views and warehouse rollup tables in the database. Do not edit by hand.",
         "",
-        f"{len(tables)} tables, {len(views)} materialized views.",
+        f"{len(tables)} tables, {_count(views, MATVIEW)} materialized views, {_count(views, ROLLUP_TABLE)} rollup "
+        "tables.",
         "",
         "## Tables",
         "",
@@ -156,8 +170,17 @@ def render_data_dictionary(metadata: MetaData, views: list[ViewDoc], generated_a
         lines += _table_section(table, read_by.get(table.fullname, []))
     lines += ["## Materialized views", ""]
     for view in views:
-        lines += _view_section(view)
+        if view.kind == MATVIEW:
+            lines += _view_section(view)
+    lines += ["## Warehouse rollup tables", ""]
+    for view in views:
+        if view.kind == ROLLUP_TABLE:
+            lines += _view_section(view)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _count(views: list[ViewDoc], kind: str) -> int:
+    return sum(1 for view in views if view.kind == kind)
 
 
 def write_data_dictionary(folder: Path, markdown: str, generated_at: datetime) -> tuple[Path, Path]:
@@ -178,6 +201,7 @@ class DataDictionary:
     latest: Path
     tables: int
     views: int
+    rollup_tables: int
 
 
 def generate_data_dictionary(
@@ -187,7 +211,7 @@ def generate_data_dictionary(
     moment = generated_at or datetime.now(UTC)
     views = read_views(cur)
     stamped, latest = write_data_dictionary(folder, render_data_dictionary(metadata, views, moment), moment)
-    return DataDictionary(stamped, latest, len(metadata.tables), len(views))
+    return DataDictionary(stamped, latest, len(metadata.tables), _count(views, MATVIEW), _count(views, ROLLUP_TABLE))
 
 
 def regenerate_data_dictionary(database_url: str, folder: Path) -> DataDictionary:

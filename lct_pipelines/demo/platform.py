@@ -340,6 +340,7 @@ def _keys_rebuilt_after(cur: psycopg2.extensions.cursor) -> Iterator[None]:
 def _load(cur: psycopg2.extensions.cursor, tables: dict[str, pa.Table], say: Progress) -> None:
     """Empty the platform tables and COPY the new rows in, inside the cursor's transaction."""
     cur.execute(load_sql("warehouse/demo/begin_load.sql"))
+    cur.execute(compose_sql("warehouse/demo/change_log_triggers.sql", action=pgsql.SQL("DISABLE")))
     with _keys_rebuilt_after(cur):
         for name in TABLES:
             started = time.perf_counter()
@@ -347,6 +348,7 @@ def _load(cur: psycopg2.extensions.cursor, tables: dict[str, pa.Table], say: Pro
             seconds = time.perf_counter() - started
             say(f"demo data: {tables[name].num_rows:,} rows into platform.{name} in {seconds:.1f}s")
         rebuilding = time.perf_counter()
+    cur.execute(compose_sql("warehouse/demo/change_log_triggers.sql", action=pgsql.SQL("ENABLE")))
     say(f"demo data: keys, foreign keys and indexes rebuilt in {time.perf_counter() - rebuilding:.1f}s")
 
 

@@ -56,7 +56,6 @@ class WarehouseResource(dg.ConfigurableResource):
     catch_up_timeout_seconds: float = Field(
         default=30.0, description="After a refresh, how long to wait for the replica before invalidating the cache."
     )
-    refresh_workers: int = Field(default=2, description="Rollups refreshed at once (one per core is the sweet spot).")
 
     _service: WarehouseService | None = PrivateAttr(default=None)
 
@@ -82,7 +81,6 @@ class WarehouseResource(dg.ConfigurableResource):
             max_replica_lag_seconds=self.max_replica_lag_seconds,
             logger=dg.get_dagster_logger(LOGGER_NAME),
             catch_up_timeout_seconds=self.catch_up_timeout_seconds,
-            refresh_workers=self.refresh_workers,
         )
 
     @contextmanager

@@ -162,7 +162,7 @@ def wait_for_catch_up(primary: EmbeddedPostgres, replica: EmbeddedPostgres, time
     replayed; `lct up` returns after this so that the replica it reports is ready to answer.
     """
     started = time.monotonic()
-    target = parse_lsn(_scalar(primary, "warehouse/service/current_lsn.sql"))
+    target = parse_lsn(_scalar(primary, "warehouse/replica/insert_lsn.sql"))
     while time.monotonic() - started < timeout:
         replayed = parse_lsn(_scalar(replica, "warehouse/service/replay_lsn.sql"))
         if replayed is not None and target is not None and replayed >= target:

@@ -26,12 +26,13 @@ from psycopg2.extensions import connection as PgConnection
 from lct_pipelines.db.sqlfiles import load_sql
 from lct_pipelines.db.urls import libpq_dsn
 from lct_pipelines.warehouse.cache import ResultCache, cache_key
-from lct_pipelines.warehouse.errors import QueryTimeoutError, RefreshError, WarehouseConfigError
+from lct_pipelines.warehouse.errors import QueryTimeoutError, WarehouseConfigError
+from lct_pipelines.warehouse.incremental import RefreshReport
+from lct_pipelines.warehouse.incremental import refresh as refresh_incrementally
 from lct_pipelines.warehouse.lsn import format_lsn, parse_lsn
 from lct_pipelines.warehouse.params import bind_params
 from lct_pipelines.warehouse.pools import ReadPool
 from lct_pipelines.warehouse.queries import COMMON_QUERIES, Variant, run_query
-from lct_pipelines.warehouse.refresh import refresh_all
 from lct_pipelines.warehouse.replica_set import ReplicaSet
 from lct_pipelines.warehouse.routing import CONNECTION_ERRORS, ReplicaRouter, primary_position
 from lct_pipelines.warehouse.service_methods import ReplacedServiceMethods
@@ -87,13 +88,11 @@ class WarehouseService(ReplacedServiceMethods):
         replica_health_ttl_seconds: float = 2.0,
         catch_up_timeout_seconds: float = 30.0,
         pool_size: int = 10,
-        refresh_workers: int = 2,
         replica_urls: Sequence[str] = (),
     ) -> None:
         self.statement_timeout_ms = statement_timeout_ms
         self.slow_query_ms = slow_query_ms
         self.catch_up_timeout_seconds = catch_up_timeout_seconds
-        self.refresh_workers = refresh_workers
         self._admin_url = admin_url
         self._log = logger or logging.getLogger("lct_pipelines.warehouse")
         self._primary = ReadPool(primary_url, size=pool_size)
@@ -229,36 +228,29 @@ class WarehouseService(ReplacedServiceMethods):
 
     # refresh -------------------------------------------------------------
 
-    def refresh_rollups(self, concurrently: bool = True, names: Iterable[str] | None = None) -> dict[str, Any]:
-        """Refresh the rollups (all by default), then invalidate the cache without letting a lagging replica refill it.
+    def refresh_rollups(self, full: bool = False, as_of: dt.datetime | None = None) -> dict[str, Any]:
+        """Refresh the rollups, then invalidate the cache without letting a lagging replica refill it.
 
-        `refresh_views` then `invalidate_after_refresh`; raises RefreshError (after handling the cache) when a
-        rollup was not refreshed.
+        `refresh_views` then `invalidate_after_refresh`. Incremental (the changes since the last refresh)
+        unless `full` or a full rebuild is needed (see warehouse.incremental).
         """
         started = time.perf_counter()
-        refreshed = self.refresh_views(names, concurrently=concurrently)
-        report = {"views": refreshed, **self.invalidate_after_refresh()}
+        refreshed = self.refresh_views(full=full, as_of=as_of)
+        report = {"refresh": refreshed.to_json(), **self.invalidate_after_refresh()}
         report["seconds"] = round(time.perf_counter() - started, 3)
-        failed = [v for v in refreshed if "error" in v or "skipped" in v]
-        if failed:
-            raise RefreshError(f"{len(failed)} rollup(s) not refreshed: {failed}; report: {report}")
         return report
 
-    def refresh_views(self, names: Iterable[str] | None = None, concurrently: bool = True) -> list[dict[str, Any]]:
-        """Refresh the rollups (all by default) as the owner, each after those it reads; one report per view.
+    def refresh_views(self, full: bool = False, as_of: dt.datetime | None = None) -> RefreshReport:
+        """Bring every rollup up to date as the owner, in one transaction (readers never blocked); commits.
 
-        A failed view is reported with its error (and the ones built from it as skipped), not raised:
-        the caller decides. The cache is left alone: call `invalidate_after_refresh` once the refreshes
-        that matter have committed.
+        The cache is left alone: call `invalidate_after_refresh` once the refresh has committed. Raises on
+        failure (nothing is changed then: the rollups and the change log stay as they were).
         """
         admin_dsn = self._admin_dsn()
-        # Synchronous commits: the WAL of each refresh is written when its COMMIT returns, so the primary's
+        # Synchronous commit: the refresh's WAL is written when its COMMIT returns, so the primary's
         # position read afterwards (the cache's fence) is past it even where commits are asynchronous.
-        return refresh_all(
-            lambda: psycopg2.connect(admin_dsn, options="-c synchronous_commit=on"),
-            concurrently=concurrently,
-            workers=self.refresh_workers,
-            names=names,
+        return refresh_incrementally(
+            lambda: psycopg2.connect(admin_dsn, options="-c synchronous_commit=on"), full=full, as_of=as_of
         )
 
     def invalidate_after_refresh(self) -> dict[str, Any]:

@@ -1,2 +1,3 @@
--- Materialized views already present in the analytics schema.
-SELECT c.relname FROM pg_class c WHERE c.relnamespace = 'analytics'::regnamespace AND c.relkind = 'm';
+-- Tables and materialized views already present in the analytics schema, with their kind ('r' or 'm').
+SELECT c.relname, c.relkind::text FROM pg_class c
+WHERE c.relnamespace = 'analytics'::regnamespace AND c.relkind IN ('r', 'm');

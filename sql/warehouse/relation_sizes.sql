@@ -2,13 +2,12 @@
 -- planner's row estimate (-1: never analysed or vacuumed).
 SELECT n.nspname AS schema,
        c.relname AS name,
-       CASE c.relkind WHEN 'm' THEN 'materialized_view' ELSE 'table' END AS kind,
+       'table' AS kind,
        c.reltuples::bigint AS estimated_rows,
        pg_total_relation_size(c.oid) AS total_bytes,
-       pg_size_pretty(pg_total_relation_size(c.oid)) AS total_size,
-       c.relispopulated AS populated
+       pg_size_pretty(pg_total_relation_size(c.oid)) AS total_size
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE (n.nspname = 'analytics' AND c.relkind = 'm')
+WHERE (n.nspname = 'analytics' AND c.relkind = 'r' AND c.relname = ANY(%(rollups)s))
    OR (n.nspname = 'platform' AND c.relkind IN ('r', 'p'))
 ORDER BY n.nspname, c.relname;

@@ -5,7 +5,8 @@ SELECT c.relname AS view,
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 WHERE c.relnamespace = 'analytics'::regnamespace
-  AND c.relkind = 'm'
+  AND c.relkind = 'r'
+  AND c.relname = ANY(%(rollups)s)
   AND a.attnum > 0
   AND NOT a.attisdropped
 ORDER BY c.relname, a.attnum;

@@ -22,6 +22,7 @@ from lct_pipelines.demo.platform import generate_platform_data
 from lct_pipelines.services.embedded_postgres import EmbeddedPostgres
 from lct_pipelines.services.embedded_redis import EmbeddedRedis
 from lct_pipelines.services.ports import free_port
+from lct_pipelines.warehouse.incremental import refresh
 from lct_pipelines.warehouse.roles import READER_ROLE
 from lct_pipelines.warehouse.service import WarehouseService
 from lct_pipelines.warehouse.views import create_views
@@ -98,12 +99,13 @@ def build_warehouse_db(server: EmbeddedPostgres, reader_password: str, students:
         create_views(conn)
     finally:
         conn.close()
+    refresh(lambda: psycopg2.connect(server.dsn(name)))  # the first refresh: a full build
     return WarehouseDb(name, admin_url, server.url(name, user=READER_ROLE, password=reader_password), counts, as_of)
 
 
 @pytest.fixture(scope="module")
 def warehouse_db(pg_server: EmbeddedPostgres, reader_password: str) -> Iterator[WarehouseDb]:
-    """A database of this module's own with demo data and every rollup created."""
+    """A database of this module's own with demo data and every rollup created and built."""
     db = build_warehouse_db(pg_server, reader_password)
     yield db
     drop_database(pg_server, db.name)

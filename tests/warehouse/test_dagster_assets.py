@@ -13,7 +13,6 @@ from lct_pipelines.assets.warehouse import (
     CACHE_WARMUP_KEY,
     PLATFORM_SOURCE_SPECS,
     PLATFORM_TABLES,
-    ROLLUPS_OP,
     STATISTICS_KEY,
     WAREHOUSE_ASSETS,
     platform_key,
@@ -25,7 +24,7 @@ from lct_pipelines.resources.warehouse import WarehouseResource
 from lct_pipelines.services.ports import free_port
 from lct_pipelines.warehouse.queries import COMMON_QUERIES
 from lct_pipelines.warehouse.service import WarehouseService
-from lct_pipelines.warehouse.views import INTERNAL_ROLLUPS, ROLLUPS
+from lct_pipelines.warehouse.views import ROLLUPS
 from tests.warehouse.conftest import WarehouseDb
 
 Factory = Callable[..., WarehouseService]
@@ -60,10 +59,10 @@ def _count(db: WarehouseDb, relation: str) -> int:
         conn.close()
 
 
-def test_the_rollups_refresh_concurrently_and_record_row_count_size_and_seconds(
+def test_the_rollups_refresh_and_record_row_count_size_kind_and_seconds(
     warehouse_db: WarehouseDb, resource: WarehouseResource, redis_url: str, service_factory: Factory
 ) -> None:
-    """The refresh job's selection: every rollup refreshed, then the cached answers invalidated."""
+    """The refresh job's selection: every rollup brought up to date, then the cached answers invalidated."""
     reader = service_factory(warehouse_db.reader_url, redis_url=redis_url)
     reader.warm_cache()
     assert reader.query("top_performers").cached
@@ -71,15 +70,17 @@ def test_the_rollups_refresh_concurrently_and_record_row_count_size_and_seconds(
     result = _materialize([rollup_key(n) for n in ROLLUPS] + [CACHE_INVALIDATION_KEY], resource)
 
     assert result.success
+    kinds = set()
     for name in ROLLUPS:
         metadata = _metadata(result, rollup_key(name))
-        assert metadata["dagster/row_count"] == _count(warehouse_db, f"analytics.{name}") > 0, name
+        assert metadata["dagster/row_count"] == _count(warehouse_db, f"analytics.{name}"), name
         assert metadata["size_bytes"] > 0
         assert metadata["refresh_seconds"] >= 0
         assert metadata["created"] is False
-        # The internal rollup is read by no query: refreshed plainly, the rest without blocking readers.
-        assert metadata["concurrently"] is (name not in INTERNAL_ROLLUPS), name
         assert [c.name for c in metadata["dagster/column_schema"].columns]
+        kinds.add(metadata["refresh_kind"])
+    assert len(kinds) == 1  # one refresh for all of them
+    assert _count(warehouse_db, "analytics.student_grade_summary") > 0
     invalidation = _metadata(result, CACHE_INVALIDATION_KEY)
     assert invalidation["invalidated_entries"] == len(COMMON_QUERIES)
     assert invalidation["cache"] == "invalidated"
@@ -87,25 +88,26 @@ def test_the_rollups_refresh_concurrently_and_record_row_count_size_and_seconds(
     assert not reader.query("top_performers").cached
 
 
-def test_a_subset_refreshes_only_the_selected_rollup(warehouse_db: WarehouseDb, resource: WarehouseResource) -> None:
-    result = _materialize([rollup_key("teacher_workload")], resource)
-    assert result.success
-    materialized = {e.asset_key for e in result.get_asset_materialization_events()}
-    assert materialized == {rollup_key("teacher_workload")}
-    assert result.get_step_success_events()[0].step_key == ROLLUPS_OP
+def test_the_rollups_are_one_step_that_cannot_be_split(warehouse_db: WarehouseDb, resource: WarehouseResource) -> None:
+    """One change log feeds every rollup: refreshing a subset would lose the others' changes."""
+    with pytest.raises(Exception, match="Failed to resolve asset job") as raised:
+        _materialize([rollup_key("teacher_workload")], resource)
+    assert isinstance(raised.value.__cause__, dg.DagsterInvalidSubsetError)
 
 
-def test_a_missing_rollup_is_created_by_its_asset(warehouse_db: WarehouseDb, resource: WarehouseResource) -> None:
+def test_a_missing_rollup_is_created_and_the_refresh_is_then_full(
+    warehouse_db: WarehouseDb, resource: WarehouseResource
+) -> None:
     conn = psycopg2.connect(warehouse_db.admin_dsn)
     with conn, conn.cursor() as cur:
-        cur.execute("DROP MATERIALIZED VIEW analytics.subject_performance")
+        cur.execute("DROP TABLE analytics.subject_performance")
     conn.close()
 
-    result = _materialize([rollup_key("subject_performance")], resource)
+    result = _materialize([rollup_key(n) for n in ROLLUPS], resource)
 
     metadata = _metadata(result, rollup_key("subject_performance"))
     assert metadata["created"] is True
-    assert "refresh_seconds" not in metadata  # created populated: no refresh on top
+    assert metadata["refresh_kind"] == "full"
     assert metadata["dagster/row_count"] == _count(warehouse_db, "analytics.subject_performance") > 0
 
 

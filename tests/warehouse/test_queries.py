@@ -10,7 +10,7 @@ import psycopg2
 import pytest
 from psycopg2.extensions import cursor as PgCursor
 
-from lct_pipelines.warehouse import views
+from lct_pipelines.warehouse import incremental
 from lct_pipelines.warehouse.params import GRANULARITIES, WINDOW_DAYS
 from lct_pipelines.warehouse.queries import answer
 from tests.warehouse.conftest import WarehouseDb
@@ -56,8 +56,8 @@ def frozen(warehouse_db: WarehouseDb) -> Iterator[tuple[PgCursor, dict[str, int]
     """One transaction for the module: rollups refreshed in it, so now() is the same for both answers."""
     conn = psycopg2.connect(warehouse_db.admin_dsn)
     cur = conn.cursor()
-    for name in views.ROLLUPS:
-        cur.execute(f"REFRESH MATERIALIZED VIEW analytics.{name}")
+    cur.execute("SELECT now()")
+    incremental.rebuild(conn, cur.fetchone()[0])  # as of this transaction's now(), like the raw answers
     cur.execute("SELECT student_id FROM platform.submissions GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1")
     busy_student = cur.fetchone()[0]
     cur.execute("SELECT student_id FROM platform.submissions GROUP BY 1 ORDER BY count(*), 1 LIMIT 1")

@@ -1,4 +1,4 @@
-"""The rollups: idempotent creation, equal to their raw-join definitions, refreshable without blocking."""
+"""The rollups: idempotent creation, equal to their raw-join definitions, statistics of every relation."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from psycopg2.extensions import connection as PgConnection
 
 from lct_pipelines.db.sqlfiles import load_sql
 from lct_pipelines.db.urls import libpq_dsn
-from lct_pipelines.warehouse import views
+from lct_pipelines.warehouse import incremental, views
 from lct_pipelines.warehouse.params import WINDOW_DAYS
 from tests.warehouse.conftest import WarehouseDb
 
@@ -31,31 +31,56 @@ def admin(warehouse_db: WarehouseDb) -> Iterator[PgConnection]:
 
 
 def _refresh_everything_in(conn: PgConnection) -> None:
-    """Plain refreshes inside the caller's transaction, so now() there equals now() in the rollups."""
+    """A full rebuild inside the caller's transaction, as of its now(), so now() there equals the rollups' as_of."""
     with conn.cursor() as cur:
-        for name in views.ROLLUPS:
-            cur.execute(f"REFRESH MATERIALIZED VIEW analytics.{name}")
+        cur.execute("SELECT now()")
+        now = cur.fetchone()[0]
+    incremental.rebuild(conn, now)
 
 
 def test_create_views_is_idempotent_and_creates_every_rollup(admin: PgConnection) -> None:
     assert views.create_views(admin) == []  # the fixture created them all already
     with admin.cursor() as cur:
         cur.execute(load_sql("warehouse/existing_rollups.sql"))
-        assert {row[0] for row in cur.fetchall()} == set(views.ROLLUPS)
-        cur.execute("SELECT count(*) FROM pg_indexes WHERE schemaname = 'analytics' AND indexdef LIKE 'CREATE UNIQUE%'")
+        assert {name for name, kind in cur.fetchall() if kind == "r"} >= set(views.ROLLUPS)
+        cur.execute(
+            "SELECT count(DISTINCT tablename) FROM pg_indexes WHERE schemaname = 'analytics' "
+            "AND indexdef LIKE 'CREATE UNIQUE%%' AND tablename = ANY(%(names)s)",
+            {"names": views.ROLLUPS},
+        )
         assert cur.fetchone() == (len(views.ROLLUPS),)
         # No (auto)vacuum truncation: its ACCESS EXCLUSIVE lock would make readers wait.
         cur.execute(
-            "SELECT count(*) FROM pg_class WHERE relnamespace = 'analytics'::regnamespace AND relkind = 'm'"
+            "SELECT count(*) FROM pg_class WHERE relnamespace = 'analytics'::regnamespace AND relkind = 'r'"
             " AND 'vacuum_truncate=false' = ANY(reloptions)"
         )
         assert cur.fetchone() == (len(views.ROLLUPS),)
 
 
-def test_rollups_are_listed_after_the_rollups_they_read() -> None:
+def test_an_earlier_materialized_view_is_replaced_by_its_table_and_the_next_refresh_is_full(
+    database_url: str,
+) -> None:
+    conn = psycopg2.connect(libpq_dsn(database_url))
+    try:
+        with conn.cursor() as cur:
+            cur.execute("CREATE MATERIALIZED VIEW analytics.teacher_workload AS SELECT 1 AS teacher_id")
+            cur.execute("CREATE MATERIALIZED VIEW analytics.student_class_bands AS SELECT 1 AS student_id")
+        conn.commit()
+        assert views.create_views(conn) == views.ROLLUPS
+        with conn.cursor() as cur:
+            cur.execute(load_sql("warehouse/existing_rollups.sql"))
+            kinds = dict(cur.fetchall())
+        assert kinds["teacher_workload"] == "r" and "student_class_bands" not in kinds
+        report = incremental.refresh(lambda: psycopg2.connect(libpq_dsn(database_url)))
+        assert report.kind == "full"
+    finally:
+        conn.close()
+
+
+def test_rollups_are_built_after_the_rollups_they_read() -> None:
     position = {name: i for i, name in enumerate(views.ROLLUPS)}
-    for name, deps in views.ROLLUP_DEPENDENCIES.items():
-        assert all(position[d] < position[name] for d in deps), name
+    for name in views.ROLLUPS:
+        assert all(position[d] < position[name] for d in views.view_inputs(name)["analytics"]), name
     assert set(views.SPEC_ROLLUPS) <= set(views.ROLLUPS)
 
 
@@ -63,12 +88,11 @@ def test_rollups_are_listed_after_the_rollups_they_read() -> None:
 def test_each_spec_rollup_equals_its_raw_join_definition(admin: PgConnection, name: str) -> None:
     _refresh_everything_in(admin)
     with admin.cursor() as cur:
-        cur.execute(f"SELECT * FROM analytics.{name} ORDER BY {SPEC_KEYS[name]}")
-        rolled = cur.fetchall()
-        rolled_columns = [d.name for d in cur.description]
         cur.execute(load_sql(f"warehouse/raw/rollups/{name}.sql"))
         raw = cur.fetchall()
-        assert [d.name for d in cur.description] == rolled_columns
+        columns = [d.name for d in cur.description]
+        cur.execute(f"SELECT {', '.join(columns)} FROM analytics.{name} ORDER BY {SPEC_KEYS[name]}")
+        rolled = cur.fetchall()
     assert len(rolled) > 5
     assert rolled == raw
 
@@ -92,34 +116,6 @@ def test_subject_performance_is_indexed_on_avg_grade_descending(admin: PgConnect
         plan = " ".join(row[0] for row in cur.fetchall())
     assert definition.endswith("(avg_grade DESC)")
     assert "ix_subject_performance_avg_grade" in plan and "Sort" not in plan
-
-
-def test_a_never_populated_rollup_is_refreshed_plainly_then_concurrently(admin: PgConnection) -> None:
-    with admin.cursor() as cur:
-        cur.execute("REFRESH MATERIALIZED VIEW analytics.subject_performance WITH NO DATA")
-    admin.commit()
-    assert views.is_populated(admin, "subject_performance") is False
-    first = views.refresh_view(admin, "subject_performance", concurrently=True)
-    second = views.refresh_view(admin, "subject_performance", concurrently=True)
-    assert (first["concurrently"], second["concurrently"]) == (False, True)
-    assert views.is_populated(admin, "subject_performance") is True
-
-
-def test_a_populated_but_empty_rollup_is_refreshed_plainly(database_url: str) -> None:
-    """Created on deploy before the platform had rows: nothing for readers to keep, so no diff against it."""
-    conn = psycopg2.connect(libpq_dsn(database_url))
-    try:
-        views.create_views(conn)
-        for name in views.SPEC_ROLLUPS:
-            assert views.is_populated(conn, name) and not views.has_rows(conn, name)
-            assert views.refresh_view(conn, name, concurrently=True)["concurrently"] is False, name
-    finally:
-        conn.close()
-
-
-def test_an_unknown_rollup_name_is_refused_before_any_sql(admin: PgConnection) -> None:
-    with pytest.raises(ValueError, match="unknown rollup"):
-        views.refresh_view(admin, "students; DROP TABLE platform.students")
 
 
 def test_view_statistics_sizes_and_counts_every_rollup_and_platform_table(

@@ -25,5 +25,5 @@ SELECT p.student_id,
 FROM pairs p
 JOIN platform.students st ON st.student_id = p.student_id
 JOIN platform.subjects sub ON sub.subject_id = p.subject_id
-ORDER BY p.avg_grade, p.student_id, p.subject_id
+ORDER BY p.avg_grade, p.student_id DESC, p.subject_id DESC
 LIMIT %(limit)s OFFSET %(offset)s;

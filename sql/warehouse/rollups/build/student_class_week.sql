@@ -1,0 +1,1 @@
+SELECT class_id, student_id, submissions FROM full_bands WHERE band = 7
