@@ -36,6 +36,7 @@ examples:
   python -m bench --quick               every benchmark but P6 on small data, 1 run, results in a temp folder
   python -m bench --only P1,P3 --runs 7 --out /tmp/b
   python -m bench --profile P1          pyinstrument profile of our side of P1 (text + HTML in <out>/profiles)
+  python -m bench --only P5,P8 --scale 200000   the warehouse at 200,000 students only (cached in bench/.cache/)
   python -m bench --render bench/results/20250101T000000Z.json   rewrite docs/benchmarks.md from saved results
 
 benchmarks: """ + ", ".join(f"{b.id} {b.title}" for b in BENCHMARKS)
@@ -81,9 +82,38 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--work-dir", type=Path, help="where the temporary work folder goes (default: the system temp)")
     parser.add_argument("--keep-work", action="store_true", help="keep the work folder (data, server files) afterwards")
+    parser.add_argument(
+        "--scale",
+        help="warehouse platforms for P5 and P8, in students, comma-separated (default 20000,200000; 400 with "
+        "--quick); full-mode platforms are loaded once into bench/.cache/ and kept",
+    )
+    parser.add_argument(
+        "--carry",
+        type=Path,
+        metavar="JSON",
+        help="with --only (or --render): take the other benchmarks' figures from this earlier results file into "
+        "the report (marked carried), so docs/benchmarks.md still shows every benchmark",
+    )
+    parser.add_argument(
+        "--merge",
+        type=Path,
+        action="append",
+        metavar="JSON",
+        help="with --render: add the figures of another run (P5 at another scale run apart); repeatable",
+    )
+    parser.add_argument(
+        "--rebuild-cache", action="store_true", help="forget the cached warehouse platforms (bench/.cache/) first"
+    )
     args = parser.parse_args(argv)
     if args.runs is not None and args.runs < 1:
         parser.error("--runs must be at least 1")
+    if args.scale:
+        try:
+            args.scale = tuple(int(x.replace("_", "")) for x in args.scale.split(",") if x.strip())
+        except ValueError:
+            parser.error(f"--scale: comma-separated student counts, got {args.scale!r}")
+        if not args.scale or min(args.scale) < 1:
+            parser.error("--scale: at least one count, each >= 1")
     for flag in ("only", "profile"):
         value = getattr(args, flag)
         if value:
@@ -203,6 +233,57 @@ def _run_benchmark(benchmark: Benchmark, bench: Bench, record: dict[str, Any]) -
     record["benchmarks"][benchmark.id] = entry
 
 
+def _merge(record: dict[str, Any], path: Path) -> None:
+    """Add another run's figures (e.g. P5 at another scale, run apart) and rebuild P5's growth table."""
+    from bench.p5_warehouse import growth_from_figures
+
+    other = json.loads(path.read_text())
+    known = {f["id"] for f in record["figures"]}
+    record["figures"] += [f for f in other["figures"] if f["id"] not in known]
+    for key, value in other.get("datasets", {}).items():
+        record["datasets"].setdefault(key, value)
+    for benchmark, entry in other["benchmarks"].items():
+        record["benchmarks"].setdefault(benchmark, entry)
+    record["selected"] = sorted(set(record["selected"]) | set(other["selected"]))
+    record.setdefault("merged", []).append(
+        {
+            "path": _shown(path),
+            "started_utc": other["started_utc"],
+            "commit": other["git"]["commit"],
+            "load": other["load_average"],
+        }
+    )
+    growth = growth_from_figures(record["figures"], record["datasets"])
+    if growth:
+        record.setdefault("sections", {})["warehouse_growth"] = growth
+
+
+def _carry(record: dict[str, Any], path: Path, ran: set[str]) -> None:
+    """Figures, runs and datasets of the benchmarks not run now, from an earlier results file (marked carried)."""
+    earlier = json.loads(path.read_text())
+    taken = sorted({b for b in earlier["benchmarks"] if b not in ran})
+    for figure in earlier["figures"]:
+        if figure["id"].split(".")[0].rstrip("abcd") in taken:
+            if not (figure.get("notes") or "").startswith("*carried*"):  # carried there already: keep its source
+                figure["notes"] = f"*carried* from {path.name}. " + (figure.get("notes") or "")
+            record["figures"].append(figure)
+    for benchmark in taken:
+        record["benchmarks"][benchmark] = {**earlier["benchmarks"][benchmark], "carried": True}
+    for key, value in earlier.get("datasets", {}).items():
+        record["datasets"].setdefault(key, value)
+    sources = [s for s in earlier.get("carried_sources", [earlier["carried"]] if earlier.get("carried") else [])]
+    own = [b for b in taken if not earlier["benchmarks"][b].get("carried")]
+    sources.append(
+        {
+            "path": _shown(path),
+            "benchmarks": own,
+            "started_utc": earlier["started_utc"],
+            "commit": earlier["git"]["commit"],
+        }
+    )
+    record["carried_sources"] = [s for s in sources if s["benchmarks"]]
+
+
 def write_docs(results: dict[str, Any], results_path: Path, docs_path: Path) -> None:
     from bench.report import render
 
@@ -215,6 +296,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.render is not None:
         results = json.loads(args.render.read_text())
         results["manual"] = [f.to_json() for f in manual_figures(args.manual)]
+        for extra in args.merge or []:
+            _merge(results, extra)
+        if args.carry is not None:
+            _carry(results, args.carry, set(results["selected"]))
         docs = args.docs or DEFAULT_DOCS
         write_docs(results, args.render, docs)
         print(docs)
@@ -224,9 +309,18 @@ def main(argv: list[str] | None = None) -> int:
     out_dir = args.out or (Path(tempfile.mkdtemp(prefix="lct-bench-quick-")) if args.quick else DEFAULT_RESULTS)
     out_dir.mkdir(parents=True, exist_ok=True)
     runs = args.runs or (QUICK_RUNS if args.quick else FULL_RUNS)
-    options = Options(quick=args.quick, runs=runs, out_dir=out_dir, work_root=args.work_dir, keep_work=args.keep_work)
+    options = Options(
+        quick=args.quick,
+        runs=runs,
+        out_dir=out_dir,
+        work_root=args.work_dir,
+        keep_work=args.keep_work,
+        scales=args.scale or None,
+    )
     command = "python -m bench " + shlex.join(argv if argv is not None else sys.argv[1:])
     bench = Bench(options)
+    if args.rebuild_cache:
+        bench.platforms().clear()
     try:
         if args.profile:
             for benchmark_id in args.profile:
@@ -272,6 +366,9 @@ def _suite(args: argparse.Namespace, bench: Bench, out_dir: Path, stamp: str, co
     record["load_average"]["end"] = load_average()
     record["seconds"] = time.perf_counter() - started
     record["datasets"] = bench.datasets
+    record["sections"] = bench.sections
+    if args.carry is not None:
+        _carry(record, args.carry, {b.id for b in selected})
     record["manual"] = [f.to_json() for f in manual_figures(args.manual)]
     results_path = out_dir / f"{stamp}.json"
     dump(str(results_path), record)

@@ -36,6 +36,7 @@ class Options:
     out_dir: Path
     work_root: Path | None = None
     keep_work: bool = False
+    scales: tuple[int, ...] | None = None
 
     @property
     def scale(self) -> str:
@@ -43,9 +44,12 @@ class Options:
         return "small" if self.quick else "full"
 
     @property
-    def warehouse_students(self) -> int:
-        """Warehouse demo data: the default 20,000 students (~2,000,000 submissions), or a few hundred."""
-        return 400 if self.quick else 20_000
+    def warehouse_scales(self) -> tuple[int, ...]:
+        """Warehouse demo platforms, in students: the specified 20,000 (~2 M submissions) and ten times that
+        (`--scale` chooses), or a few hundred with --quick."""
+        if self.scales:
+            return self.scales
+        return (400,) if self.quick else (20_000, 200_000)
 
 
 def stderr_progress(message: str) -> None:
@@ -129,7 +133,10 @@ class Bench:
         self._nces: Any = None
         self._half: Path | None = None
         self._lct_url: str | None = None
+        self._platforms: Any = None
         self.datasets: dict[str, Any] = {}
+        # Tables a benchmark adds to the report beside its figures (P5's growth between scales).
+        self.sections: dict[str, Any] = {}
 
     # options -------------------------------------------------------------
 
@@ -198,11 +205,21 @@ class Bench:
             self._lct_url = url
         return self._lct_url
 
+    def platforms(self) -> Any:
+        """The cache of loaded warehouse platforms (bench/.cache/), kept between runs (`PlatformCache`)."""
+        if self._platforms is None:
+            from bench.warehouse_cache import PlatformCache
+
+            self._platforms = PlatformCache(self.say)
+        return self._platforms
+
     def load(self) -> list[float]:
         return load_average()
 
     def close(self) -> None:
         try:
+            if self._platforms is not None:
+                self._platforms.close()
             if self._servers is not None:
                 self._servers.stop()
         finally:

@@ -11,6 +11,23 @@ from bench.suite import BENCHMARKS
 # Where the time goes and what would close the gap, per figure, shown only while that figure misses its goal.
 # Written from the profiles and memory breakdowns of real runs (bench/results/); revisit when they change.
 ANALYSIS: dict[str, str] = {
+    "P8": (
+        "Correct (every row of every rollup equals the full rebuild) and proportional to the day's changes plus "
+        "the days that left the windows, but slower than the goal on this machine. The nightly work at 200,000 "
+        "students is ~110,000 submissions per day (the demo's 20 M span ~180 days: 1/365 of the history is "
+        "55,000 new rows, and as many are reviewed) plus the submissions of each window's leaving day: ~1.2 M "
+        "signed facts, ~1.4 M rollup rows written. Statement by statement (a profile of one day, load "
+        "5-8 on 2 vCPUs, 51 s in all): student_subject_windows MERGE 11.5 s (605,000 rows; was 27 s with a "
+        "second ranking index), student_engagement_windows MERGE 10 s (386,000 rows) and its delta 7.7 s "
+        "(300,000 index probes for the first submission of windows that lost a day), class_period_trends "
+        "4.9 s (155,000 rows), the facts and the leaving days 5 s, the rest under 2.5 s each. Every write is a "
+        "row update with its index entries (non-HOT where a ranking key moves), single-threaded in one "
+        "transaction. What would close it: fewer rows per night (a window that loses a day touches every "
+        "student active that day; windows of whole weeks would touch a seventh as often, but change the "
+        "queries' meaning), writing the windows' rows in key order from a sorted delta (locality: fewer "
+        "pages and WAL), and splitting the refresh over two connections (one per core) committing together; "
+        "the machine's other jobs (load in the table below) take a large share of its two cores."
+    ),
     "P1b": (
         "Where the time goes: in the profile the main thread spends most of its wall time waiting for the parse "
         "thread (`_parsed_ahead` -> `Queue.get`): the read is parse-bound. On top of the parse, ours does its "
@@ -56,16 +73,6 @@ ANALYSIS: dict[str, str] = {
         "drop and rebuild the state index around a full-year replace, or COPY in binary format (no text "
         "parsing on the server); `to_sql` cannot follow either way: it binds every value in Python."
     ),
-    "P5.class_trends": (
-        "Ours meets p95 < 20 ms by far; the ratio misses because the raw side is cheap for this call: the "
-        "default page is the first 200 (class, period) rows in class_id order, so the raw plan can stop after "
-        "the first few classes (tens of ms, where the other aggregate queries' raw joins take about a second), "
-        "while about half of the rollup answer's few ms is converting 200 rows in the client (`_rows`: Decimal "
-        "and date values made JSON-native, one dict per row: the `queries` profile). What would close it: less "
-        "per-row work in the client (cast avg_grade and pass_rate to float8 in the SQL so no Decimal is built, "
-        "dates as text); on a call over every class (a larger page) or one class over a long window the raw "
-        "side grows and the rollup's does not."
-    ),
     "P5.cache": (
         "Hits of small answers take ~0.2-0.4 ms; the p95 is set by the large answers (class_trends 200 rows, "
         "student_engagement and teacher_workload 100) and by the machine's load spikes (the max is several ms). "
@@ -73,16 +80,6 @@ ANALYSIS: dict[str, str] = {
         "`json.loads` and one dict per row, the larger share. What would close it: hand the cached JSON payload "
         "as is to the caller that serializes it anyway (no decode and re-encode), or decode with a faster parser "
         "(orjson); smaller default pages for the list queries."
-    ),
-    "P5.refresh": (
-        "The four rollups of the spec, with the two internal ones they are built from, refresh well under 15 s "
-        "(P5.refresh4). The daily job also refreshes the four rollups that keep the queries under 20 ms, and "
-        "those dominate (per-view seconds in the results JSON and the `refresh` profile): class_period_trends "
-        "~9-11 s, student_subject_windows ~6 s, student_engagement_windows ~3-4 s, next to student_class_bands "
-        "~4-10 s (read by five others), with two workers on two cores shared with other jobs. What would close "
-        "it: build class_period_trends and the *_windows rollups from the per-student-class-day sums of "
-        "student_class_bands instead of rescanning the 2,000,000 submissions each, or maintain them "
-        "incrementally (only the days touched since the last refresh)."
     ),
 }
 
@@ -190,12 +187,74 @@ def _datasets(results: dict[str, Any]) -> list[str]:
             + ", ".join(f"{k} {v:,} rows" for k, v in loaded.items())
             + " (bell schedules from a seeded generator: the demo NCES data has none)"
         )
-    warehouse = d.get("warehouse")
-    if warehouse:
+    for key, warehouse in d.items():
+        if not key.startswith("warehouse_") or key == "warehouse_growth":
+            continue
         rows = ", ".join(f"{k} {v:,}" for k, v in warehouse.items() if k != "students_asked")
         lines.append(
-            f"- Warehouse demo data (P5, `generate_platform_data(students={warehouse['students_asked']:,})`): {rows}"
+            f"- Warehouse demo platform (P5, P8: `generate_platform_data(students={warehouse['students_asked']:,}, "
+            f"seed=42)`, loaded once into `bench/.cache/`): {rows}"
         )
+    return lines
+
+
+def _cell(value: float | None, unit: str = "") -> str:
+    if value is None:
+        return "—"
+    if unit == "ms":
+        return f"{value:.1f}" if value >= 10 else f"{value:.2f}"
+    if unit == "MB":
+        return f"{value / 1e6:,.0f}" if value >= 1e7 else f"{value / 1e6:,.1f}"
+    if unit == "s":
+        return f"{value:.1f}" if value >= 10 else f"{value:.2f}"
+    return f"{value:,.0f}"
+
+
+def _factor(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}×"
+
+
+def _growth(results: dict[str, Any]) -> list[str]:
+    """P5's two scales side by side: each query's p95 and each rollup's rows, size and build time, with the factor."""
+    growth = results.get("sections", {}).get("warehouse_growth")
+    if not growth:
+        return []
+    small, large = f"{growth['small']:,}", f"{growth['large']:,}"
+    subs = growth.get("submissions", {})
+    lines = [
+        f"## Warehouse growth: {small} -> {large} students",
+        "",
+        f"P5 at both scales (submissions {subs.get('small') or 0:,} -> {subs.get('large') or 0:,}): each query's p95 "
+        "(ms, uncached, client side) on the primary and on the replica, and its raw joins' p95; then each rollup's "
+        "rows, size and full-build seconds (the first build, into empty tables). factor = large / small.",
+        "",
+        f"| query | primary p95 {small} | primary p95 {large} | factor | replica p95 {small} | replica p95 {large} "
+        f"| factor | raw p95 {small} | raw p95 {large} | factor |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, row in growth["queries"].items():
+        cells = []
+        for side in ("primary", "replica", "raw"):
+            figures = row[side]
+            cells += [_cell(figures["small"], "ms"), _cell(figures["large"], "ms"), _factor(figures["factor"])]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    build = growth["build_seconds"]
+    lines += [
+        "",
+        f"| rollup | rows {small} | rows {large} | factor | MB {small} | MB {large} | factor | build s {small} "
+        f"| build s {large} | factor |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, row in growth["rollups"].items():
+        cells = []
+        for key, unit in (("rows", ""), ("bytes", "MB"), ("build_seconds", "s")):
+            cells += [_cell(row[key]["small"], unit), _cell(row[key]["large"], unit), _factor(row[key]["factor"])]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines += [
+        f"| **all (one transaction, with the shared scan)** | | | | | | | {_cell(build['small'], 's')} | "
+        f"{_cell(build['large'], 's')} | {_factor(build['factor'])} |",
+        "",
+    ]
     return lines
 
 
@@ -277,11 +336,33 @@ def _relative(path: Path, docs_dir: Path) -> str:
         return str(path)
 
 
+def _carried(results: dict[str, Any], docs_dir: Path) -> list[str]:
+    sources = results.get("carried_sources") or ([results["carried"]] if results.get("carried") else [])
+    lines = []
+    for merged in results.get("merged", []):
+        link = _relative(Path(merged["path"]), docs_dir)
+        lines += [
+            f"Figures of [{Path(merged['path']).name}]({link}) (run {merged['started_utc']} UTC, commit "
+            f"`{merged['commit']}`, load {merged['load']}) are merged in: the same benchmark at another scale, "
+            "run apart.",
+            "",
+        ]
+    for source in sources:
+        link = _relative(Path(source["path"]), docs_dir)
+        lines += [
+            f"Benchmarks {', '.join(source['benchmarks'])} were not run this time: their figures (marked *carried*) "
+            f"are those of [{Path(source['path']).name}]({link}) (run {source['started_utc']} UTC, commit "
+            f"`{source['commit']}`).",
+            "",
+        ]
+    return lines
+
+
 def render(results: dict[str, Any], results_path: Path, docs_path: Path) -> str:
     figures = results["figures"] + results.get("manual", [])
     order = {b.id: i for i, b in enumerate(BENCHMARKS)}
     # By benchmark; within one, by id (P4a, P4b, P4c), except the P5.<query> figures, which keep run order.
-    figures.sort(key=lambda f: (order.get(f["id"][:2], 99), "" if "." in f["id"] else f["id"]))
+    figures.sort(key=lambda f: (order.get(f["id"].split(".")[0].rstrip("abcd"), 99), "" if "." in f["id"] else f["id"]))
     git = results["git"]
     lines = [
         "# Benchmarks",
@@ -295,6 +376,7 @@ def render(results: dict[str, Any], results_path: Path, docs_path: Path) -> str:
         f"{results['runs']} alternating runs per figure (ours, theirs, ours, theirs, ...), commit `{git['commit']}`"
         f"{' (with uncommitted changes)' if git.get('dirty') else ''}. `{results['command']}`",
         "",
+        *_carried(results, docs_path.parent),
         "Every figure is the median of the runs with the spread [min – max]; latency figures show p50 and p95 "
         "over all samples. ratio = theirs / ours (how many times faster or smaller ours is). Every benchmark "
         "compares the answers of both sides and fails on a difference: a faster wrong answer is an error.",
@@ -307,6 +389,7 @@ def render(results: dict[str, Any], results_path: Path, docs_path: Path) -> str:
         "",
         *_notes(figures),
         "",
+        *_growth(results),
         "## Goals not met: where the time goes",
         "",
         *_misses(results, figures, docs_path.parent),

@@ -3,7 +3,7 @@
 For each of the eight queries, p50/p95 client-side latency answered from the
 rollups (uncached, on the primary and on the replica), from raw joins on the
 platform tables (primary), and as Redis cache hits; then the cache warm-up
-and the refresh of every rollup (concurrently, two workers, as scheduled).
+and the nightly refresh of every rollup (as scheduled).
 
     LCT_HOME=... .venv/bin/python -m bench.warehouse_latency [--runs 40] [--raw-runs 8] [--refreshes 2] [--json F]
 """
@@ -149,15 +149,14 @@ def main() -> None:
         for _ in range(args.refreshes):
             report = admin.refresh_rollups()
             refreshes.append(report)
-            views = ", ".join(f"{v['view']} {v['refresh_seconds']:.1f}" for v in report["views"])
             print(
-                f"refresh of every rollup: {report['seconds']:.1f} s (replica caught up: "
-                f"{report['replica_caught_up']}); per view (s): {views}",
+                f"refresh of every rollup ({report['refresh']['kind']}): {report['seconds']:.1f} s (replica caught "
+                f"up: {report['replica_caught_up']}); steps (s): {report['refresh']['steps']}",
                 flush=True,
             )
         figures["refresh_seconds"] = [r["seconds"] for r in refreshes]
         figures["refresh_median_seconds"] = statistics.median(figures["refresh_seconds"])
-        figures["refresh_views"] = refreshes[-1]["views"]
+        figures["refresh_steps"] = refreshes[-1]["refresh"]["steps"]
         figures["load_after"] = os.getloadavg()
     finally:
         for service in (primary, on_replica, cached, admin):
