@@ -123,16 +123,18 @@ JOIN platform.assignments a ON a.assignment_id = s.assignment_id
 JOIN platform.classes c ON c.class_id = a.class_id
 WHERE d.today1 > d.today0;
 
--- The attendance that counts on the days leaving each window, as it is now.
+-- The attendance that counts on the days leaving each window, as it is now, summed per window and student.
 CREATE TEMP TABLE leaving_attendance ON COMMIT DROP AS
 WITH days AS (
     SELECT (%(as_of0)s::timestamptz AT TIME ZONE 'UTC')::date AS today0,
            (%(as_of1)s::timestamptz AT TIME ZONE 'UTC')::date AS today1
 )
-SELECT w.window_days, a.student_id, (a.status IN ('present', 'late'))::integer AS attended
+SELECT w.window_days, a.student_id, count(*) AS counted,
+       count(*) FILTER (WHERE a.status IN ('present', 'late')) AS attended
 FROM days d
 CROSS JOIN (VALUES (7), (30), (90), (365)) AS w (window_days)
 JOIN platform.attendance a ON a.date > d.today0 - w.window_days AND a.date <= d.today1 - w.window_days
-WHERE d.today1 > d.today0 AND a.status <> 'excused';
+WHERE d.today1 > d.today0 AND a.status <> 'excused'
+GROUP BY w.window_days, a.student_id;
 
 ANALYZE moved_classes, moved_assignments, sub_facts, enr_facts, att_facts, leaving, leaving_attendance;

@@ -62,7 +62,7 @@ FROM (
         CROSS JOIN (VALUES (7), (30), (90), (365)) AS w (window_days)
         WHERE f.date > (%(as_of0)s::timestamptz AT TIME ZONE 'UTC')::date - w.window_days
         UNION ALL
-        SELECT window_days, student_id, -1, -attended, 0, 0, 0 FROM leaving_attendance
+        SELECT window_days, student_id, -counted, -attended, 0, 0, 0 FROM leaving_attendance
         UNION ALL
         SELECT window_days, student_id, 0, 0, sign, sign * centi, sign * passed FROM window_facts WHERE graded = 1
     ) x
