@@ -360,7 +360,7 @@ def generate_platform_data(
     *,
     as_of: dt.datetime | None = None,
 ) -> dict[str, int]:
-    """Replace every platform row with demo rows (one transaction), ANALYZE, return row counts per table."""
+    """Replace every platform row with demo rows (one transaction), VACUUM (ANALYZE), return row counts per table."""
     if students < 1:
         raise ValueError("students must be at least 1")
     say = progress or (lambda _message: None)
