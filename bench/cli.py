@@ -88,6 +88,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--quick); full-mode platforms are loaded once into bench/.cache/ and kept",
     )
     parser.add_argument(
+        "--replica-up-to",
+        type=int,
+        metavar="STUDENTS",
+        help="P5 reads the cache cluster's replica only at scales up to this many students (default: every scale; "
+        "a replica of the 200,000-student cache takes ~15 GB more disk)",
+    )
+    parser.add_argument(
         "--carry",
         type=Path,
         metavar="JSON",
@@ -316,6 +323,7 @@ def main(argv: list[str] | None = None) -> int:
         work_root=args.work_dir,
         keep_work=args.keep_work,
         scales=args.scale or None,
+        replica_up_to=args.replica_up_to,
     )
     command = "python -m bench " + shlex.join(argv if argv is not None else sys.argv[1:])
     bench = Bench(options)

@@ -37,6 +37,7 @@ class Options:
     work_root: Path | None = None
     keep_work: bool = False
     scales: tuple[int, ...] | None = None
+    replica_up_to: int | None = None  # P5 reads the replica at scales up to this many students (None: all)
 
     @property
     def scale(self) -> str:

@@ -137,7 +137,9 @@ def _platform(bench: Bench, students: int) -> tuple[str, Any, Any, dict[str, int
     cache = bench.platforms()
     platform = cache.platform(students)
     url = cache.copy(platform, f"bench_p5_{students}")
-    return url, cache.server(), cache.replica(), platform.counts
+    up_to = bench.options.replica_up_to
+    replica = cache.replica() if up_to is None or students <= up_to else None
+    return url, cache.server(), replica, platform.counts
 
 
 def measure(bench: Bench, students: int) -> Scale:
@@ -277,7 +279,7 @@ def _figures(scale: Scale, runs: int) -> list[Figure]:
             f"; replica p50 {statistics.median(scale.replica_ms[name]):.2f} ms, p95 {replica_p95:.2f} ms "
             f"(n={len(scale.replica_ms[name])})"
             if replica_p95 is not None
-            else "; no replica (quick run)"
+            else "; replica not measured (a quick run, or above --replica-up-to)"
         )
         figures.append(
             Figure(

@@ -247,11 +247,9 @@ class WarehouseService(ReplacedServiceMethods):
         failure (nothing is changed then: the rollups and the change log stay as they were).
         """
         admin_dsn = self._admin_dsn()
-        # Synchronous commit: the refresh's WAL is written when its COMMIT returns, so the primary's
-        # position read afterwards (the cache's fence) is past it even where commits are asynchronous.
-        return refresh_incrementally(
-            lambda: psycopg2.connect(admin_dsn, options="-c synchronous_commit=on"), full=full, as_of=as_of
-        )
+        # The refresh commits asynchronously (state/begin.sql): the cache's fence, read afterwards, is the
+        # primary's WAL insert position, past the refresh's commit record whether flushed yet or not.
+        return refresh_incrementally(lambda: psycopg2.connect(admin_dsn), full=full, as_of=as_of)
 
     def invalidate_after_refresh(self) -> dict[str, Any]:
         """Fence the cache at the primary's WAL position now, wait for the replicas to replay past it, invalidate.
