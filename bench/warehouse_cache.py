@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
-CACHE_DIR = REPO / "bench" / ".cache"
+# LCT_BENCH_CACHE puts it elsewhere (e.g. a second cache holding only the small platform and its replica).
+CACHE_DIR = Path(os.environ.get("LCT_BENCH_CACHE") or REPO / "bench" / ".cache")
 SEED = 42
 
 Progress = Callable[[str], None]
