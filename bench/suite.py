@@ -107,7 +107,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         "P10",
         "50 readers during a rollup refresh",
         "bench.p10_load",
-        "50 threads through one WarehouseService (no cache) while refresh_rollups() runs",
+        "50 threads through one WarehouseService (no cache) while refresh_rollups(full=True) runs",
         "the same readers with no refresh",
         "0 errors; p95 and max reported",
     ),
