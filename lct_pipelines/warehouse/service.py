@@ -247,8 +247,8 @@ class WarehouseService(ReplacedServiceMethods):
         failure (nothing is changed then: the rollups and the change log stay as they were).
         """
         admin_dsn = self._admin_dsn()
-        # The refresh commits asynchronously (state/begin.sql): the cache's fence, read afterwards, is the
-        # primary's WAL insert position, past the refresh's commit record whether flushed yet or not.
+        # The refresh commits synchronously (state/begin.sql): its WAL is written when its COMMIT returns, so
+        # the primary's position read afterwards (the cache's fence) is past it.
         return refresh_incrementally(lambda: psycopg2.connect(admin_dsn), full=full, as_of=as_of)
 
     def invalidate_after_refresh(self) -> dict[str, Any]:

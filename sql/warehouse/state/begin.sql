@@ -2,9 +2,10 @@
 -- moment) and runs one at a time: a second one waits for the first to commit.
 SET TRANSACTION ISOLATION LEVEL REPEATABLE READ;
 SELECT pg_advisory_xact_lock(hashtext('lct_pipelines.warehouse.refresh'));
--- Its commit need not wait for the WAL flush: a refresh lost to a crash is redone whole by the next one
--- (the change log it took comes back with it). Its temporary tables (the day's facts, a few hundred MB at
--- 200,000 students) stay in memory: temp_buffers applies before the session's first temporary table, and
--- every refresh opens its own connection.
-SET LOCAL synchronous_commit = off;
+-- Its commit waits for the WAL flush (the embedded servers commit asynchronously otherwise): the cache's
+-- fence and the replica's lag are measured from the primary's written WAL position, which must be past
+-- the refresh once it returns. Its temporary tables (the day's facts, a few hundred MB at 200,000
+-- students) stay in memory: temp_buffers applies before the session's first temporary table, and every
+-- refresh opens its own connection.
+SET LOCAL synchronous_commit = on;
 SET temp_buffers = '512MB';
