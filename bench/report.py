@@ -27,9 +27,10 @@ ANALYSIS: dict[str, str] = {
         "rebuild it is compared with got much faster on a vacuumed platform (152 s, was 1,435 s at load 11-25), "
         "so the ratio fell below 10x. Already done: a covering index for the leaving days' attendance, one index "
         "instead of two on student_subject_windows, temp_buffers (the commit stays synchronous for the cache "
-        "fence). What would close the gap: fewer window rows per night (whole-week windows would touch a seventh as often but change the "
-        "queries' meaning), or the refresh split over two connections committing together (readers could then "
-        "see one rollup a night ahead of another; prepared transactions refuse temporary tables)."
+        "fence). What would close the gap: fewer window rows per night (whole-week windows would touch a "
+        "seventh as often but change the queries' meaning), or the refresh split over two connections "
+        "committing together (readers could then see one rollup a night ahead of another; prepared "
+        "transactions refuse temporary tables)."
     ),
     "P1b": (
         "Where the time goes: in the profile the main thread spends most of its wall time waiting for the parse "
