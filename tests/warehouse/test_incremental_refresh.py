@@ -16,6 +16,7 @@ import psycopg2
 import pytest
 from psycopg2.extensions import connection as PgConnection
 
+from lct_pipelines.demo.platform import TABLES
 from lct_pipelines.demo.platform_day import add_demo_day
 from lct_pipelines.services.embedded_postgres import EmbeddedPostgres
 from lct_pipelines.warehouse import incremental
@@ -23,16 +24,7 @@ from lct_pipelines.warehouse.views import ROLLUPS
 from tests.conftest import drop_database
 from tests.warehouse.conftest import WarehouseDb, build_warehouse_db
 
-PLATFORM_TABLES = (
-    "subjects",
-    "teachers",
-    "students",
-    "classes",
-    "class_enrollments",
-    "assignments",
-    "submissions",
-    "attendance",
-)
+PLATFORM_TABLES = TABLES  # the eight platform tables, in foreign-key order
 EQUAL = dict.fromkeys(ROLLUPS, (0, 0))
 
 # Rows that exist at the first refresh and are deleted before the second (a subject, teacher, student and
