@@ -16,7 +16,7 @@ and its new version with sign +1 to the rows it is attributed to (`sql/warehouse
    are recounted only for the keys the facts touched, from the source's indexes.
 
 The work follows the changed rows and two days of submissions per window, not the history. The result
-equals a full rebuild at the same `as_of` (tests/warehouse/test_incremental_refresh.py; P9 compares the
+equals a full rebuild at the same `as_of` (tests/warehouse/test_incremental_refresh.py; P8 compares the
 two at 200,000 students). One transaction, REPEATABLE READ: readers keep the previous rows until it
 commits (never blocked), and a writer whose changes commit meanwhile leaves them in the log for the
 next run.

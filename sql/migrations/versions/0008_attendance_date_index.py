@@ -1,7 +1,7 @@
 """platform.attendance gets an index by date covering student_id and status
 
-Revision ID: 0007_attendance_date_index
-Revises: 0006_platform_change_log
+Revision ID: 0008_attendance_date_index
+Revises: 0007_platform_change_log
 
 Each night the warehouse's refresh subtracts the attendance of the days leaving its rolling windows (four
 days, ~1.2 M rows at 200,000 students). Through ix_attendance_class_id_date that was a skip scan over every
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0007_attendance_date_index"
-down_revision: str | None = "0006_platform_change_log"
+revision: str = "0008_attendance_date_index"
+down_revision: str | None = "0007_platform_change_log"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
