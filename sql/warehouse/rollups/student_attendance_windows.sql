@@ -2,12 +2,12 @@
 -- one row per student with a counted attendance session or a graded submission in the last 365 days, every
 -- window in its own columns (one row written per changed student, not one per window). A window of N days
 -- is the UTC days d > today - N (today = UTC date of the refresh's as_of), N one of 7, 30, 90, 365, as in
--- student_subject_windows; <N> below stands for each of them.
---   counted_<N>     sessions in the window that count: every status but excused
---   attended_<N>    of those, present or late
---   graded_<N>, centi_<N>, passed_<N>   graded submissions handed in in the window, the sum of their grades
+-- student_subject_windows; N below stands for each of them.
+--   counted_N     sessions in the window that count: every status but excused
+--   attended_N    of those, present or late
+--   graded_N, centi_N, passed_N   graded submissions handed in in the window, the sum of their grades
 --                   in hundredths and how many passed (grade >= 60)
---   bucket_<N>      0..9: floor(10 * attended / counted), 100 % falling into 9; NULL without a counted session
+--   bucket_N      0..9: floor(10 * attended / counted), 100 % falling into 9; NULL without a counted session
 -- Only the unique index on student_id: no indexed column ever changes, so the nightly updates stay in their
 -- heap page (HOT, fillfactor 80) and write no index entry.
 CREATE TABLE IF NOT EXISTS analytics.student_attendance_windows (
