@@ -153,7 +153,7 @@ def test_the_automation_page_lists_every_schedule_and_sensor_running(stack: Demo
 
     repository = defs.get_repository_def()
     names = sorted([s.name for s in repository.schedule_defs] + [s.name for s in repository.sensor_defs])
-    assert len(names) == 9  # 5 schedules, 4 sensors
+    assert len(names) == 10  # 6 schedules (warehouse_full_rebuild_weekly among them), 4 sensors
     page.goto(f"{stack.url}/automation")
     for name in names:
         row = page.locator(ROW).filter(has=page.get_by_text(name, exact=True))
