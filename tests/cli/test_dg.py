@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from lct_pipelines.project import dagster_yaml, project_root
+from lct_pipelines.project import project_root
+from lct_pipelines.services.settings import Settings
+from lct_pipelines.services.up import prepare_dagster_home
 
 DG = str(Path(sys.executable).with_name("dg"))
 
@@ -22,9 +23,9 @@ def _dg(*args: str) -> subprocess.CompletedProcess:
 
 
 def test_dg_check_defs_and_list_defs_load_the_code_location(dagster_env: dict[str, str]) -> None:
-    home = Path(dagster_env["DAGSTER_HOME"])
-    home.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(dagster_yaml(), home / "dagster.yaml")
+    settings = Settings.from_env()
+    assert settings.dagster_home == Path(dagster_env["DAGSTER_HOME"])
+    prepare_dagster_home(settings)  # what every `lct` command does first: the instance config in $DAGSTER_HOME
 
     checked = _dg("check", "defs")
     assert checked.returncode == 0, checked.stdout + checked.stderr
