@@ -129,8 +129,8 @@ WITH days AS (
     SELECT (%(as_of0)s::timestamptz AT TIME ZONE 'UTC')::date AS today0,
            (%(as_of1)s::timestamptz AT TIME ZONE 'UTC')::date AS today1
 )
-SELECT w.window_days, a.student_id, count(*) AS counted,
-       count(*) FILTER (WHERE a.status IN ('present', 'late')) AS attended
+SELECT w.window_days, a.student_id, count(*)::integer AS counted,
+       (count(*) FILTER (WHERE a.status IN ('present', 'late')))::integer AS attended
 FROM days d
 CROSS JOIN (VALUES (7), (30), (90), (365)) AS w (window_days)
 JOIN platform.attendance a ON a.date > d.today0 - w.window_days AND a.date <= d.today1 - w.window_days
