@@ -250,3 +250,28 @@ def test_a_failed_refresh_changes_nothing_and_keeps_the_log(db: WarehouseDb, mon
         incremental.refresh(_connect(db), as_of=db.as_of + dt.timedelta(days=1))
     assert incremental.pending_changes(psycopg2.connect(db.admin_dsn)) == pending > 0
     assert _rows(db, "SELECT as_of FROM analytics.refresh_state") == [(db.as_of,)]
+
+
+def test_readers_are_not_locked_out_while_the_first_build_fills_empty_rollups(db: WarehouseDb) -> None:
+    """The first build (empty rollups: a fresh deploy) keeps every rollup readable until it commits: a reader
+    with a short lock_timeout reads each one (still empty to it) while the build's transaction is open."""
+    _run(db, "TRUNCATE " + ", ".join(f"analytics.{name}" for name in ROLLUPS))
+    building = psycopg2.connect(db.admin_dsn)
+    reader = psycopg2.connect(db.reader_url.replace("postgresql+psycopg2://", "postgresql://"))
+    try:
+        with building.cursor() as cur:
+            cur.execute("SELECT now()")
+            now = cur.fetchone()[0]
+        incremental.rebuild(building, now)  # fills every rollup; its transaction stays open
+        with reader.cursor() as cur:
+            cur.execute("SET lock_timeout = '2s'")
+            for name in ROLLUPS:
+                cur.execute(f"SELECT count(*) FROM analytics.{name}")  # LockNotAvailable if the build holds it
+                assert cur.fetchone() == (0,), name
+        with building.cursor() as cur:
+            cur.execute(f"SELECT count(*) FROM analytics.{ROLLUPS[-1]}")
+            assert cur.fetchone()[0] > 0  # the build did fill them
+    finally:
+        reader.close()
+        building.rollback()
+        building.close()
