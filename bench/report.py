@@ -37,8 +37,10 @@ ANALYSIS: dict[str, str] = {
         "or the writes spread over both cores: two connections importing one snapshot, each writing its own "
         "rollups, committed together by two-phase commit (PREPARE TRANSACTION refuses temporary tables, so the "
         "facts would move to unlogged scratch tables; a part left prepared by a crash is committed or rolled back "
-        "by the next refresh from refresh_state). By this profile each half would still write ~0.8 M rows: "
-        "~11-12 s on 2 cores, so not under 10 s either."
+        "by the next refresh from refresh_state). Each half would still write ~0.8 M rows, and two large writes at "
+        "once take the longer one's time plus 15-20 % (measured: 600,000 updates of student_subject_windows and "
+        "385,000 of student_engagement_windows, 5.6-7.0 s one after the other, 4.5-4.9 s together): ~13 s on 2 "
+        "cores, so not under 10 s either."
     ),
     "P1b": (
         "Where the time goes: in the profile the main thread spends most of its wall time waiting for the parse "
