@@ -67,17 +67,29 @@ def start_ui(env: dict[str, str], log: Path, timeout: float = UI_START_LIMIT) ->
     return process, f"http://127.0.0.1:{port}", wait_for_ui(process, port, log, timeout)
 
 
-def wait_for_ui(process: subprocess.Popen, port: int, log: Path, timeout: float = UI_START_LIMIT) -> float:
-    """Seconds until `lct ui` answers on `port`; stops it and raises if it does not within `timeout`."""
+def server_info_within(process: subprocess.Popen, url: str, timeout: float, interval: float = 0.5) -> float | None:
+    """Seconds until the Dagster webserver at `url` answers /server_info; None when `process` exits or `timeout`
+    passes first (the caller tells which by `process.poll()`, and stops it)."""
     started = time.perf_counter()
     while time.perf_counter() - started < timeout:
         if process.poll() is not None:
-            raise RuntimeError(f"lct ui exited ({process.returncode}); see {log}")
+            return None
         try:
-            if requests.get(f"http://127.0.0.1:{port}/server_info", timeout=1).ok:
+            if requests.get(f"{url}/server_info", timeout=1).ok:
                 return time.perf_counter() - started
         except requests.RequestException:
-            time.sleep(0.5)
+            pass
+        time.sleep(interval)
+    return None
+
+
+def wait_for_ui(process: subprocess.Popen, port: int, log: Path, timeout: float = UI_START_LIMIT) -> float:
+    """Seconds until `lct ui` answers on `port`; stops it and raises if it does not within `timeout`."""
+    seconds = server_info_within(process, f"http://127.0.0.1:{port}", timeout)
+    if seconds is not None:
+        return seconds
+    if process.poll() is not None:
+        raise RuntimeError(f"lct ui exited ({process.returncode}); see {log}")
     os.killpg(process.pid, signal.SIGTERM)
     raise RuntimeError(f"lct ui did not answer within {timeout:.0f} s; see {log}")
 

@@ -7,13 +7,13 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import requests
 
+from bench.edit_to_views import server_info_within
 from lct_pipelines.cli.main import main
 from lct_pipelines.project import dagster_yaml
 from lct_pipelines.services.ports import free_port
@@ -59,15 +59,10 @@ def start_webserver(tmp_path: Path) -> tuple[subprocess.Popen, str]:
         start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + START_LIMIT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"webserver exited: {process.stderr.read().decode()[-2000:]}")
-        try:
-            if requests.get(f"{url}/server_info", timeout=1).ok:
-                return process, url
-        except requests.RequestException:
-            time.sleep(0.3)
+    if server_info_within(process, url, START_LIMIT, interval=0.3) is not None:
+        return process, url
+    if process.poll() is not None:
+        raise RuntimeError(f"webserver exited: {process.stderr.read().decode()[-2000:]}")
     os.killpg(process.pid, signal.SIGTERM)
     process.wait(timeout=30)
     raise RuntimeError(f"webserver did not answer within {START_LIMIT:.0f} s")

@@ -20,8 +20,8 @@ from typing import Any
 
 import psutil
 import pytest
-import requests
 
+from bench.edit_to_views import server_info_within
 from lct_pipelines.services.ports import free_port
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
@@ -129,14 +129,9 @@ def start_lct_ui(env: dict[str, str], log: Path, *, job_control: bool = True) ->
     )
     pid = _lct_pid(process, through_shell=not job_control)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + UI_START_LIMIT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"lct ui exited ({process.returncode}): {log.read_text()[-3000:]}")
-        try:
-            if requests.get(f"{url}/server_info", timeout=1).ok:
-                return RunningUi(process, pid, url, log)
-        except requests.RequestException:
-            time.sleep(0.5)
+    if server_info_within(process, url, UI_START_LIMIT) is not None:
+        return RunningUi(process, pid, url, log)
+    if process.poll() is not None:
+        raise AssertionError(f"lct ui exited ({process.returncode}): {log.read_text()[-3000:]}")
     RunningUi(process, pid, url, log).stop(signal.SIGKILL)
     raise AssertionError(f"lct ui did not answer within {UI_START_LIMIT:.0f} s: {log.read_text()[-3000:]}")
