@@ -29,10 +29,31 @@ COMMON_QUERIES = (
 )
 
 
+# The rankings whose rollup SQL holds one ordered branch per count tier (sql/warehouse/queries/count_tier_branch.sql,
+# in place of `{count_tier_branches}`), and the order each reads the ranking index in.
+TIER_RANKINGS: dict[str, str] = {
+    "top_performers": "w.avg_grade DESC, w.student_id, w.subject_id",
+    "bottom_performers": "w.avg_grade, w.student_id DESC, w.subject_id DESC",
+}
+COUNT_TIERS = range(21)  # student_subject_windows.count_tier = least(graded_count, 20)
+
+
 def query_sql(name: str, variant: Variant = "rollup") -> str:
     if name not in QUERY_NAMES:
         raise QueryParameterError(f"unknown query {name!r}; known: {', '.join(QUERY_NAMES)}")
-    return load_sql(f"warehouse/{_FOLDERS[variant]}/{name}.sql")
+    text = load_sql(f"warehouse/{_FOLDERS[variant]}/{name}.sql")
+    if variant == "rollup" and name in TIER_RANKINGS:
+        text = text.replace("    {count_tier_branches}", _count_tier_branches(TIER_RANKINGS[name]))
+    return text
+
+
+def _count_tier_branches(order: str) -> str:
+    """One ordered range read per count tier, joined by UNION ALL (separate branches: a Merge Append)."""
+    lines = load_sql("warehouse/queries/count_tier_branch.sql").splitlines()
+    branch = "\n".join(line for line in lines if not line.startswith("--"))
+    return "\n    UNION ALL\n".join(
+        branch.replace("{tier}", str(tier)).replace("{order}", order) for tier in COUNT_TIERS
+    )
 
 
 def run_query(
