@@ -16,7 +16,6 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any, Literal
 
 import psycopg2
@@ -31,6 +30,7 @@ from lct_pipelines.warehouse.incremental import RefreshReport
 from lct_pipelines.warehouse.incremental import refresh as refresh_incrementally
 from lct_pipelines.warehouse.lsn import format_lsn, parse_lsn
 from lct_pipelines.warehouse.params import bind_params
+from lct_pipelines.warehouse.plain_rows import plain_rows, read_json_native
 from lct_pipelines.warehouse.pools import ReadPool
 from lct_pipelines.warehouse.queries import COMMON_QUERIES, Variant, run_query
 from lct_pipelines.warehouse.replica_set import ReplicaSet
@@ -50,19 +50,6 @@ class QueryResult:
     elapsed_ms: float
     params: dict[str, Any] = field(default_factory=dict, compare=False)
     replica: str | None = field(default=None, compare=False)  # host:port of the replica that answered
-
-
-def _plain(value: Any) -> Any:
-    """JSON-native values, so a cached answer and a fresh one are the same Python objects."""
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    return value
-
-
-def _rows(columns: list[str], rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
-    return [{c: _plain(v) for c, v in zip(columns, row, strict=True)} for row in rows]
 
 
 class WarehouseService(ReplacedServiceMethods):
@@ -181,14 +168,15 @@ class WarehouseService(ReplacedServiceMethods):
                     name,
                 )
                 return None
+            read_json_native(cur)
             try:
-                columns, rows = run_query(cur, name, bound, variant)
+                _columns, rows = run_query(cur, name, bound, variant)
             except psycopg2.errors.QueryCanceled as error:
                 raise QueryTimeoutError(
                     f"warehouse query {name!r} ({variant}) cancelled after the statement timeout of "
                     f"{self.statement_timeout_ms} ms"
                 ) from error
-        return _rows(columns, rows), read_lsn
+        return plain_rows(cur, rows), read_lsn
 
     @contextmanager
     def read_connection(self, target: Target = "primary") -> Iterator[PgConnection]:

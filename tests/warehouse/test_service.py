@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from collections.abc import Callable
+from decimal import Decimal
 
 import psycopg2
 import psycopg2.errors
@@ -209,6 +211,40 @@ def test_the_service_answers_what_the_sql_answers(warehouse_db: WarehouseDb, ser
     assert [r["bucket"] for r in rows] == list(range(10))
     assert [r["student_count"] for r in rows] == [r["student_count"] for r in expected]
     assert sum(r["student_count"] for r in rows) == warehouse_db.counts["students"]
+
+
+def _json_native(value: object) -> object:
+    """What the service answered in before it read numeric and date columns by typecasters."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return value
+
+
+def test_every_query_answers_the_driver_rows_as_json_native_values(
+    warehouse_db: WarehouseDb, service_factory: Factory
+) -> None:
+    """numeric as float and dates as ISO text, read by typecasters (warehouse/plain_rows.py): the same values, of
+    the same types, as the driver's Decimal and date converted one by one."""
+    service = service_factory(warehouse_db.reader_url)
+    student = _busiest_student(warehouse_db)
+    conn = psycopg2.connect(warehouse_db.admin_dsn)
+    seen: set[type] = set()
+    try:
+        for name in QUERY_SPECS:
+            given = {"student_id": student} if name in ("student_progress", "subject_comparison") else {}
+            with conn.cursor() as cur:
+                expected = [{k: _json_native(v) for k, v in row.items()} for row in answer(cur, name, **given)]
+            conn.rollback()
+            rows = service.query(name, **given).rows
+            assert rows, name
+            assert rows == expected, name
+            assert [[type(v) for v in r.values()] for r in rows] == [[type(v) for v in r.values()] for r in expected]
+            seen |= {type(v) for r in rows for v in r.values()}
+    finally:
+        conn.close()
+    assert {float, str, int} <= seen
 
 
 def test_health_reports_each_server_and_the_route(
