@@ -65,7 +65,11 @@ def run_query(
     return columns, cur.fetchall()
 
 
+def row_dicts(columns: list[str], rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
+    """Rows as dicts by column name."""
+    return [dict(zip(columns, row, strict=True)) for row in rows]
+
+
 def answer(cur: PgCursor, name: str, variant: Variant = "rollup", **given: Any) -> list[dict[str, Any]]:
     """Validate, bind and run: rows as dicts with the driver's types (Decimal, date). For tests and benchmarks."""
-    columns, rows = run_query(cur, name, bind_params(name, given), variant)
-    return [dict(zip(columns, row, strict=True)) for row in rows]
+    return row_dicts(*run_query(cur, name, bind_params(name, given), variant))

@@ -28,11 +28,11 @@ from lct_pipelines.warehouse.cache import ResultCache, cache_key
 from lct_pipelines.warehouse.errors import QueryTimeoutError, WarehouseConfigError
 from lct_pipelines.warehouse.incremental import RefreshReport
 from lct_pipelines.warehouse.incremental import refresh as refresh_incrementally
+from lct_pipelines.warehouse.json_native import read_json_native
 from lct_pipelines.warehouse.lsn import format_lsn, parse_lsn
 from lct_pipelines.warehouse.params import bind_params
-from lct_pipelines.warehouse.plain_rows import plain_rows, read_json_native
 from lct_pipelines.warehouse.pools import ReadPool
-from lct_pipelines.warehouse.queries import COMMON_QUERIES, Variant, run_query
+from lct_pipelines.warehouse.queries import COMMON_QUERIES, Variant, row_dicts, run_query
 from lct_pipelines.warehouse.replica_set import ReplicaSet
 from lct_pipelines.warehouse.routing import CONNECTION_ERRORS, ReplicaRouter, primary_position
 from lct_pipelines.warehouse.service_methods import ReplacedServiceMethods
@@ -170,13 +170,13 @@ class WarehouseService(ReplacedServiceMethods):
                 return None
             read_json_native(cur)
             try:
-                _columns, rows = run_query(cur, name, bound, variant)
+                columns, rows = run_query(cur, name, bound, variant)
             except psycopg2.errors.QueryCanceled as error:
                 raise QueryTimeoutError(
                     f"warehouse query {name!r} ({variant}) cancelled after the statement timeout of "
                     f"{self.statement_timeout_ms} ms"
                 ) from error
-        return plain_rows(cur, rows), read_lsn
+        return row_dicts(columns, rows), read_lsn
 
     @contextmanager
     def read_connection(self, target: Target = "primary") -> Iterator[PgConnection]:

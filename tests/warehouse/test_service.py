@@ -14,6 +14,7 @@ import pytest
 import redis
 
 from lct_pipelines.warehouse.errors import QueryTimeoutError
+from lct_pipelines.warehouse.json_native import read_json_native
 from lct_pipelines.warehouse.params import QUERY_SPECS, PagingLimitError, QueryParameterError, bind_params
 from lct_pipelines.warehouse.queries import COMMON_QUERIES, answer, run_query
 from lct_pipelines.warehouse.service import QueryResult, WarehouseService
@@ -225,7 +226,7 @@ def _json_native(value: object) -> object:
 def test_every_query_answers_the_driver_rows_as_json_native_values(
     warehouse_db: WarehouseDb, service_factory: Factory
 ) -> None:
-    """numeric as float and dates as ISO text, read by typecasters (warehouse/plain_rows.py): the same values, of
+    """numeric as float and dates as ISO text, read by typecasters (warehouse/json_native.py): the same values, of
     the same types, as the driver's Decimal and date converted one by one."""
     service = service_factory(warehouse_db.reader_url)
     student = _busiest_student(warehouse_db)
@@ -245,6 +246,30 @@ def test_every_query_answers_the_driver_rows_as_json_native_values(
     finally:
         conn.close()
     assert {float, str, int} <= seen
+
+
+def test_the_json_native_casters_read_every_type_as_the_driver_converted_one_by_one(
+    warehouse_db: WarehouseDb,
+) -> None:
+    """Timestamps too (no query returns one today), and NULLs of each type."""
+    sql = (
+        "SELECT 85.50::numeric, 0.1234::numeric, NULL::numeric, DATE '2026-03-01', NULL::date, "
+        "TIMESTAMPTZ '2026-03-01 10:15:30.25+00', TIMESTAMP '2026-03-01 10:15:30', NULL::timestamptz, 7"
+    )
+    conn = psycopg2.connect(warehouse_db.admin_dsn)
+    try:
+        with conn.cursor() as cur:
+            cur.execute(sql)
+            expected = tuple(_json_native(v) for v in cur.fetchone())
+        with conn.cursor() as cur:
+            read_json_native(cur)
+            cur.execute(sql)
+            got = cur.fetchone()
+    finally:
+        conn.close()
+    assert got == expected
+    assert [type(v) for v in got] == [type(v) for v in expected]
+    assert got[5] == "2026-03-01T10:15:30.250000+00:00"
 
 
 def test_health_reports_each_server_and_the_route(
